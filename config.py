@@ -1,0 +1,95 @@
+"""Configuration classes; `instance/config.py` and `WANTED_*` environment variables override."""
+
+import json
+import os
+
+# Environment names that differ from the config key they set.
+ENV_ALIASES = {
+    "WANTED_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+}
+
+
+class Config:
+    """Defaults for every installation."""
+
+    SECRET_KEY: str | None = None
+    REQUIRE_SECRET_KEY = False  # True: refuse to start rather than generate a local key
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    STORAGE_DIR: str | None = None  # default: instance/photos
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    MAX_IMAGE_PIXELS = 50_000_000
+
+    FACE_MODEL = "hog"
+    FACE_UPSAMPLE = 1
+    FACE_MAX_SIDE = 1280
+    MATCH_K = 5
+    MATCH_THRESHOLDS: dict | None = None  # default: calibrated values in matching/gallery.py
+    GALLERY_APPROX_THRESHOLD = 200_000
+    # Inline encoding bound: at most this many concurrent encodes per process.
+    MATCH_INLINE_SLOTS = 1
+
+    REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
+    LOGIN_RATE_LIMIT = (10, 300)  # attempts per window (seconds) per address
+    LOCKOUT_AFTER = 5
+    LOCKOUT_MINUTES = 15
+
+    PER_PAGE = 25
+    QUIET_DAYS = 30
+    DEMO_SEED_ON_START = False
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite and files under instance/, demo data loaded."""
+
+    DEMO_SEED_ON_START = True
+
+
+class ProductionConfig(Config):
+    """PostgreSQL, Redis and a secret key from the environment; refuses to start without one."""
+
+    REQUIRE_SECRET_KEY = True
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    """Fast, isolated settings for the test suite."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - test only, never loaded outside tests
+    LOGIN_RATE_LIMIT = (1000, 60)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict:
+    """Read `WANTED_*` variables as config keys; values that parse as JSON are typed."""
+    environ = os.environ if environ is None else environ
+    overrides = {}
+    for name, raw in environ.items():
+        if not name.startswith("WANTED_") or name == "WANTED_ENV":
+            continue
+        key = ENV_ALIASES.get(name, name.removeprefix("WANTED_"))
+        try:
+            overrides[key] = json.loads(raw)
+        except ValueError:
+            overrides[key] = raw
+    return overrides

@@ -1,0 +1,177 @@
+"""Fixtures shared by the suite: an app per database backend, clients, factories."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import delete
+
+from wanted import create_app
+from wanted.auth import services as auth_services
+from wanted.commands import upgrade_database
+from wanted.extensions import db
+
+REPO = Path(__file__).resolve().parent.parent
+FACES = REPO.parent / "shared" / "data" / "faces"
+PG_ADMIN_URL = os.environ.get("WANTED_TEST_PG", "postgresql://127.0.0.1:5432/test")
+BACKENDS = os.environ.get("WANTED_TEST_DATABASES", "sqlite,postgresql").split(",")
+PASSWORD = "correct-horse-42"
+os.environ["WANTED_ENV"] = "test"
+
+# Argon2 at its production cost would make account fixtures the slowest part of the suite.
+auth_services.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def pg_database(name: str, create: bool) -> None:
+    """Create or drop a scratch PostgreSQL database."""
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A fresh, migrated database of each backend for the whole run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        name = None
+    else:
+        name = f"wanted_test_{uuid.uuid4().hex[:10]}"
+        pg_database(name, create=True)
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade_database()
+        db.engine.dispose()
+    yield url
+    if name:
+        pg_database(name, create=False)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """An app on the run's database, emptied after each test."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
+                      "STORAGE_DIR": str(tmp_path / "photos")})
+    with app.app_context():
+        from wanted.registry.charges_data import CHARGES
+        from wanted.registry.services import seed_charges
+
+        seed_charges(CHARGES)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def _detached(obj):
+    db.session.refresh(obj)
+    db.session.expunge(obj)
+    return obj
+
+
+@pytest.fixture
+def make_unit(app):
+    """Create a unit (committed: each request has its own session, as in production)."""
+
+    def make(code: str, name: str | None = None, parent: str | None = None):
+        with app.app_context():
+            unit = auth_services.create_unit(code, name or f"Unit {code}", parent)
+            db.session.commit()
+            return _detached(unit)
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account with the suite's password."""
+
+    def make(username: str, role: str = "officer", unit: str = "P"):
+        with app.app_context():
+            user = auth_services.create_user(username, role=role, unit_code=unit,
+                                             password=PASSWORD, full_name=username.title())
+            db.session.commit()
+            return _detached(user)
+
+    return make
+
+
+@pytest.fixture
+def province(make_unit, make_user):
+    """A province with two communes, and officers, supervisors and an admin."""
+    make_unit("P", "Công an tỉnh Bình Sơn")
+    make_unit("A", "Công an phường Đông Thành", parent="P")
+    make_unit("B", "Công an xã Khe Mây", parent="P")
+    make_unit("A1", "Tổ công tác phường Đông Thành", parent="A")
+    users = {
+        "admin": make_user("admin", "admin", "P"),
+        "chief": make_user("chief", "supervisor", "P"),
+        "sup_a": make_user("sup_a", "supervisor", "A"),
+        "sup_b": make_user("sup_b", "supervisor", "B"),
+        "off_a": make_user("off_a", "officer", "A"),
+        "off_b": make_user("off_b", "officer", "B"),
+        "off_p": make_user("off_p", "officer", "P"),
+    }
+    return users
+
+
+@pytest.fixture
+def make_person(app):
+    """Create a person through the registry service, as `actor` (a username)."""
+
+    def make(actor: str = "off_a", **overrides):
+        from wanted.registry.services import create_person
+
+        with app.app_context():
+            user = auth_services.user_by_username(actor)
+            person = create_person(user, {"full_name": "Nguyễn Văn Hùng", **overrides})
+            db.session.commit()
+            return _detached(person)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign the test client in as a user."""
+
+    def do(username: str, password: str = PASSWORD):
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do
+
+
+@pytest.fixture
+def token(app):
+    """Issue an API token and return the Authorization header for it."""
+
+    def issue(username: str) -> dict[str, str]:
+        with app.app_context():
+            value = auth_services.issue_token(auth_services.user_by_username(username))
+            db.session.commit()
+        return {"Authorization": f"Bearer {value}"}
+
+    return issue

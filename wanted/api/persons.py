@@ -1,0 +1,82 @@
+"""Persons in the API: search, create, read, edit with If-Match."""
+
+from flask import abort, current_app, g, request
+from flask_babel import gettext as _
+
+from wanted.api.core import api_route, json_body
+from wanted.api.schemas import ref, error_responses
+from wanted.errors import ValidationFailed
+from wanted.extensions import db
+from wanted.registry import services
+
+PERSON_QUERY = {
+    "q": "Words of name or aliases (no case or diacritics needed), or an exact ID number",
+    "status": "wanted | arrested | surrendered | deceased | cancelled | withdrawn",
+    "unit": "Unit code; includes its sub-units", "charge_category": "Charge category code",
+    "danger_class": "normal | special", "born_from": "Year", "born_to": "Year",
+    "sort": "name | -name | newest | oldest | born | -born | updated | quiet",
+    "page": "Page number from 1", "per_page": "Items per page, at most 100",
+}
+
+
+def person_response(person, status: int = 200):
+    """Answer with the person in API shape and its version as ETag."""
+    response = current_app.make_response((services.person_snapshot(person), status))
+    response.set_etag(str(person.version), weak=False)
+    return response
+
+
+@api_route("/persons", "GET", "Search the registry", tag="persons", query=PERSON_QUERY,
+           responses={200: {"description": "A page of persons", "schema": ref("PersonPage")},
+                      **error_responses(401, 422)})
+def list_persons():
+    filters = services.parse_filters(request.args)
+    page = services.search_persons(g.actor, filters)
+    db.session.commit()
+    return {"items": [services.person_snapshot(p) for p in page.items], "total": page.total,
+            "page": page.page, "per_page": page.per_page}
+
+
+@api_route("/persons", "POST", "Add a person (only full_name is required)", tag="persons",
+           body=ref("PersonInput"),
+           responses={201: {"description": "Created", "schema": ref("Person")},
+                      **error_responses(401, 403, 422)})
+def create_person():
+    person = services.create_person(g.actor, json_body())
+    db.session.commit()
+    return person_response(person, 201)
+
+
+@api_route("/persons/<int:person_id>", "GET", "Read a person; the ETag is its version",
+           tag="persons", responses={200: {"description": "The person", "schema": ref("Person")},
+                                     **error_responses(401, 404)})
+def get_person(person_id: int):
+    person = services.view_person(g.actor, person_id)
+    db.session.commit()
+    return person_response(person)
+
+
+@api_route("/persons/<int:person_id>", "PATCH",
+           "Edit a person; send If-Match with the version you read", tag="persons",
+           body=ref("PersonInput"),
+           responses={200: {"description": "Saved", "schema": ref("Person")},
+                      **error_responses(401, 403, 404, 412, 422, 428)})
+def patch_person(person_id: int):
+    expected = if_match_version()
+    person = services.get_person(person_id)
+    data = json_body()
+    services.update_person(g.actor, person, data, expected)
+    db.session.commit()
+    return person_response(person)
+
+
+def if_match_version() -> int:
+    """Read the version from If-Match; 428 without one, 422 if it is not a version."""
+    raw = request.headers.get("If-Match")
+    if not raw:
+        abort(428)
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationFailed(_("If-Match must carry the version number."),
+                               {"If-Match": _("Not a version.")})
+    return int(value)

@@ -1,0 +1,200 @@
+"""Accounts, units, passwords, API tokens and who may do what."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from wanted.audit import services as audit
+from wanted.auth.models import ROLES, ApiToken, Unit, User
+from wanted.errors import NotFound, ValidationFailed
+from wanted.extensions import db
+from wanted.timeutil import utcnow
+
+hasher = PasswordHasher()
+# Verified when the username is unknown, so that a miss costs as long as a wrong password.
+DUMMY_HASH = hasher.hash("not-a-password")
+MIN_PASSWORD_LENGTH = 10
+
+
+def unit_by_code(code: str) -> Unit:
+    """Return the unit with this code or raise NotFound."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise NotFound(_("No unit with code %(code)s.", code=code), {"unit": _("Unknown unit.")})
+    return unit
+
+
+def create_unit(code: str, name: str, parent_code: str | None = None) -> Unit:
+    """Add a unit under an optional parent."""
+    if db.session.scalar(select(Unit.id).where(Unit.code == code)):
+        raise ValidationFailed(_("Unit code already exists."), {"code": _("Already taken.")})
+    parent = unit_by_code(parent_code) if parent_code else None
+    unit = Unit(code=code, name=name, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def unit_children() -> dict[int | None, list[int]]:
+    """Map each unit id to the ids of its direct children."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id)
+    return children
+
+
+def subtree_ids(unit_id: int) -> set[int]:
+    """Return the unit and every unit below it, at any depth."""
+    children = unit_children()
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def units_in_tree_order() -> list[tuple[Unit, int]]:
+    """Return every unit with its depth, parents before children."""
+    units = list(db.session.scalars(select(Unit).order_by(Unit.code)))
+    by_parent: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in by_parent.get(parent_id, []):
+            ordered.append((unit, depth))
+            walk(unit.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _("Password too short."),
+            {"password": _("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
+
+
+def create_user(username: str, *, role: str, unit_code: str, password: str,
+                full_name: str = "") -> User:
+    """Add an account after checking role, unit, password and that the name is free."""
+    if role not in ROLES:
+        raise ValidationFailed(_("Unknown role."), {"role": _("Choose officer, supervisor or admin.")})
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise ValidationFailed(_("Username already exists."), {"username": _("Already taken.")})
+    check_password_strength(password)
+    user = User(username=username, role=role, unit=unit_by_code(unit_code),
+                password_hash=hasher.hash(password), full_name=full_name)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", object_type="user", object_id=user.id,
+                 details={"username": username, "role": role, "unit": unit_code})
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password and clear any lockout."""
+    check_password_strength(password)
+    user.password_hash = hasher.hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("user.password", object_type="user", object_id=user.id)
+
+
+def authenticate(username: str, password: str, *, lockout_after: int,
+                 lockout_minutes: int) -> User | None:
+    """Return the user if the password is right and the account usable; audit either way."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        _verify(DUMMY_HASH, password)
+        audit.record("login", outcome="failed", actor_name=username[:64],
+                     details={"reason": "unknown_user"})
+        return None
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        audit.record("login", actor=user, outcome="denied", details={"reason": "locked"})
+        return None
+    if not _verify(user.password_hash, password) or not user.active:
+        reason = "inactive" if user.active is False else "bad_password"
+        user.failed_logins += 1
+        if user.failed_logins >= lockout_after:
+            user.locked_until = now + timedelta(minutes=lockout_minutes)
+            user.failed_logins = 0
+        audit.record("login", actor=user, outcome="failed", details={"reason": reason})
+        return None
+    user.failed_logins = 0
+    user.last_login_at = now
+    audit.record("login", actor=user)
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def issue_token(user: User) -> str:
+    """Create an API token for the user and return it; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=_token_hash(token)))
+    audit.record("token.issue", object_type="user", object_id=user.id)
+    return token
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every live token of the user; return how many."""
+    tokens = db.session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    audit.record("token.revoke", object_type="user", object_id=user.id,
+                 details={"count": len(tokens)})
+    return len(tokens)
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the active user of a live token, or None."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_by_username(username: str) -> User:
+    """Return the user with this username or raise NotFound."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(_("No user %(name)s.", name=username), {"username": _("Unknown user.")})
+    return user
+
+
+def in_scope(user: User, unit_id: int) -> bool:
+    """Tell whether the unit is the user's own unit or one below it."""
+    return unit_id in subtree_ids(user.unit_id)
+
+
+def can_work_on(user: User, unit_id: int) -> bool:
+    """Tell whether the user may edit or log work on a record of this unit."""
+    return user.role in ("officer", "supervisor") and in_scope(user, unit_id)
+
+
+def can_close_case(user: User, unit_id: int) -> bool:
+    """Tell whether the user may move a person of this unit out of 'wanted'."""
+    return user.role == "supervisor" and in_scope(user, unit_id)

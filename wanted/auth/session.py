@@ -1,0 +1,55 @@
+"""Session login and the deny-by-default rule for every page."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from wanted.audit import services as audit
+from wanted.auth.models import User
+from wanted.extensions import db, login_manager
+
+# Endpoints anyone may reach; the API authenticates with its own bearer tokens.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static"}
+
+
+def init_login(app: Flask) -> None:
+    """Configure Flask-Login and refuse every page to anonymous users."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in.")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    @app.before_request
+    def require_login():
+        endpoint = request.endpoint or ""
+        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api."):
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        g.actor = current_user._get_current_object()
+        return None
+
+
+def roles_required(*roles: str) -> Callable:
+    """Allow a view only to the given roles; others get 403, which is audited."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                audit.record("access.denied", outcome="denied",
+                             details={"endpoint": request.endpoint, "role": current_user.role})
+                db.session.commit()
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,127 @@
+"""Command-line groups: `flask --app wanted db|units|users|demo|faces …`."""
+
+from pathlib import Path
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask.cli import AppGroup
+
+from wanted.auth import services as auth
+from wanted.errors import ServiceError
+from wanted.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+db_cli = AppGroup("db", help="Database schema.")
+units_cli = AppGroup("units", help="Police units.")
+users_cli = AppGroup("users", help="Accounts and API tokens.")
+demo_cli = AppGroup("demo", help="Synthetic demo data.")
+
+
+def alembic_config() -> AlembicConfig:
+    """Return the Alembic configuration of this repository."""
+    return AlembicConfig(str(ROOT / "alembic.ini"))
+
+
+def upgrade_database(revision: str = "head") -> None:
+    """Apply migrations up to `revision` on the app's database."""
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic_command.upgrade(config, revision)
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    upgrade_database(revision)
+    click.echo(f"Database at {revision}.")
+
+
+def fail(err: ServiceError) -> None:
+    """Stop a command with the service's message and field errors."""
+    details = "; ".join(f"{k}: {v}" for k, v in err.fields.items())
+    raise click.ClickException(f"{err.message} {details}".strip())
+
+
+@units_cli.command("create")
+@click.argument("code")
+@click.argument("name")
+@click.option("--parent", help="Code of the parent unit.")
+def units_create(code: str, name: str, parent: str | None) -> None:
+    """Create unit CODE named NAME."""
+    try:
+        auth.create_unit(code, name, parent)
+    except ServiceError as err:
+        fail(err)
+    db.session.commit()
+    click.echo(f"Unit {code} created.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["officer", "supervisor", "admin"]))
+@click.option("--unit", "unit_code", required=True, help="Unit code.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--full-name", default="")
+def users_create(username: str, role: str, unit_code: str, password: str,
+                 full_name: str) -> None:
+    """Create an account."""
+    try:
+        auth.create_user(username, role=role, unit_code=unit_code, password=password,
+                         full_name=full_name)
+    except ServiceError as err:
+        fail(err)
+    db.session.commit()
+    click.echo(f"User {username} created.")
+
+
+@users_cli.command("token")
+@click.argument("username")
+def users_token(username: str) -> None:
+    """Print a new API token for USERNAME (the last line of output)."""
+    try:
+        user = auth.user_by_username(username)
+    except ServiceError as err:
+        fail(err)
+    token = auth.issue_token(user)
+    db.session.commit()
+    click.echo(token)
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("username")
+def users_revoke(username: str) -> None:
+    """Revoke every API token of USERNAME."""
+    try:
+        count = auth.revoke_tokens(auth.user_by_username(username))
+    except ServiceError as err:
+        fail(err)
+    db.session.commit()
+    click.echo(f"{count} token(s) revoked.")
+
+
+@demo_cli.command("seed")
+@click.option("--persons", default=300, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the registry has data.")
+def demo_seed(persons: int, if_empty: bool) -> None:
+    """Load a synthetic province: units, accounts, persons, pursuit work, a campaign."""
+    from wanted.demo.seed import DEMO_PASSWORD, registry_is_empty, seed_demo
+
+    if if_empty and not registry_is_empty():
+        click.echo("Registry already has data; demo seed skipped.")
+        return
+    logins = seed_demo(persons=persons)
+    db.session.commit()
+    click.echo(f"Demo data loaded: {persons} persons. Logins (password {DEMO_PASSWORD}):")
+    for username, role, unit in logins:
+        click.echo(f"  {username:<14} {role:<11} {unit}")
+
+
+def command_groups() -> list[AppGroup]:
+    """Return every command group, the faces group of the matching area included."""
+    from wanted.matching.cli import faces_cli
+
+    return [db_cli, units_cli, users_cli, demo_cli, faces_cli]

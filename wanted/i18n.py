@@ -1,0 +1,18 @@
+"""Language choice: Vietnamese by default, English a click away."""
+
+from flask import Flask, current_app, session
+from flask_babel import Babel, get_locale
+
+
+def select_locale() -> str:
+    """Return the language the user chose, else the default."""
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_i18n(app: Flask, babel: Babel) -> None:
+    """Bind Flask-Babel with the session-based language choice."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -1,0 +1,40 @@
+"""Human labels of the codes the code uses, translated at display time."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "wanted": _l("Wanted"), "arrested": _l("Arrested"), "surrendered": _l("Surrendered"),
+    "deceased": _l("Deceased"), "cancelled": _l("Cancelled (đình nã)"),
+    "withdrawn": _l("Withdrawn"),
+}
+STATUS_BADGE = {
+    "wanted": "danger", "arrested": "success", "surrendered": "primary",
+    "deceased": "secondary", "cancelled": "dark", "withdrawn": "warning",
+}
+SEX = {"male": _l("Male"), "female": _l("Female"), "unknown": _l("Unknown")}
+DANGER_CLASS = {"normal": _l("Normal"), "special": _l("Special (đặc biệt)")}
+CAUTION_FLAG = {
+    "armed": _l("Armed"), "violent": _l("Violent"), "drug_user": _l("Drug user"),
+    "escape_risk": _l("Escape risk"), "self_harm": _l("Self-harm risk"),
+    "contagious_disease": _l("Contagious disease"),
+}
+ROLE = {"officer": _l("Officer"), "supervisor": _l("Supervisor"), "admin": _l("Admin")}
+CHARGE_CATEGORY = {
+    "theft": _l("Theft"), "robbery": _l("Robbery"), "snatching": _l("Snatching"),
+    "injury": _l("Intentional injury"), "drugs": _l("Drugs"),
+    "loan_sharking": _l("Loan-sharking"), "fraud": _l("Fraud and high-tech crime"),
+    "economic": _l("Economic crime"), "corruption": _l("Corruption"),
+    "environment": _l("Environment"), "organised": _l("Organised crime"),
+    "murder": _l("Murder"), "other": _l("Other"),
+}
+
+
+def init_labels(app: Flask) -> None:
+    """Make the label tables and the photo lookup available to every template."""
+    from wanted.matching.photos import primary_photo_ids
+
+    app.jinja_env.globals.update(
+        primary_photo_ids=primary_photo_ids,
+        STATUS=STATUS, STATUS_BADGE=STATUS_BADGE, SEX=SEX, DANGER_CLASS=DANGER_CLASS,
+        CAUTION_FLAG=CAUTION_FLAG, ROLE=ROLE, CHARGE_CATEGORY=CHARGE_CATEGORY)

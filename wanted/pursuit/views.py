@@ -1,0 +1,5 @@
+"""Pages of the pursuit area."""
+
+from flask import Blueprint
+
+bp = Blueprint("pursuit", __name__)

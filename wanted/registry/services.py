@@ -1,0 +1,424 @@
+"""Rules of the registry: validate, create, edit, find and show wanted persons."""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from wanted.audit import services as audit
+from wanted.auth import services as auth
+from wanted.auth.models import User
+from wanted.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
+from wanted.extensions import db
+from wanted.registry.models import (
+    CAUTION_FLAGS,
+    DANGER_CLASSES,
+    SEXES,
+    STATUSES,
+    Charge,
+    WantedPerson,
+)
+from wanted.text import fold, search_text
+
+TEXT_LIMITS = {
+    "full_name": 200, "birth_place": 300, "ethnicity": 64, "nationality": 64,
+    "registered_address": 300, "last_known_address": 300, "description": 5000, "marks": 5000,
+}
+DECISION_LIMITS = {"number": 64, "agency": 300, "issued_by": 200}
+SORTS = {
+    "name": ("search_text", False), "-name": ("search_text", True),
+    "newest": ("created_at", True), "oldest": ("created_at", False),
+    "born": ("birth_year", False), "-born": ("birth_year", True),
+    "updated": ("updated_at", True), "quiet": ("last_activity_at", False),
+}
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class Page:
+    """One page of a search."""
+
+    items: list[WantedPerson]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass
+class SearchFilters:
+    """What a registry search asks for; every field optional."""
+
+    q: str = ""
+    status: str = ""
+    unit: str = ""
+    charge_category: str = ""
+    danger_class: str = ""
+    born_from: int | None = None
+    born_to: int | None = None
+    sort: str = "name"
+    page: int = 1
+    per_page: int = 25
+
+
+def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
+    """Read search filters from query arguments; a malformed value is a 422 naming its field."""
+    errors: dict[str, str] = {}
+
+    def number(name: str, low: int, high: int, default: int | None) -> int | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            errors[name] = _("Must be a whole number from %(low)d to %(high)d.", low=low, high=high)
+            return default
+        return int(raw)
+
+    filters = SearchFilters(
+        q=(args.get("q") or "").strip()[:200], status=args.get("status") or "",
+        unit=args.get("unit") or "", charge_category=args.get("charge_category") or "",
+        danger_class=args.get("danger_class") or "",
+        born_from=number("born_from", 1900, 2100, None), born_to=number("born_to", 1900, 2100, None),
+        sort=args.get("sort") or "name", page=number("page", 1, 1_000_000, 1) or 1,
+        per_page=number("per_page", 1, MAX_PER_PAGE, default_per_page) or default_per_page)
+    if filters.status and filters.status not in STATUSES:
+        errors["status"] = _("Unknown status.")
+    if filters.danger_class and filters.danger_class not in DANGER_CLASSES:
+        errors["danger_class"] = _("Unknown class.")
+    if filters.sort not in SORTS:
+        errors["sort"] = _("Unknown sort order.")
+    if errors:
+        raise ValidationFailed(_("Some search filters are not valid."), errors)
+    return filters
+
+
+def search_persons(actor: User, filters: SearchFilters) -> Page:
+    """Find persons by the filters, audit the search, and return one page."""
+    query = filtered_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    column, descending = SORTS[filters.sort]
+    order = getattr(WantedPerson, column)
+    if column == "search_text":
+        order = binary_collation(order)
+    query = query.order_by(order.desc() if descending else order.asc(), WantedPerson.id)
+    items = db.session.scalars(
+        query.options(selectinload(WantedPerson.charges), selectinload(WantedPerson.unit))
+        .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)).all()
+    audit.record("person.search", actor=actor, details={
+        **{k: v for k, v in vars(filters).items() if v not in ("", None)}, "total": total})
+    return Page(list(items), total, filters.page, filters.per_page)
+
+
+def filtered_query(filters: SearchFilters) -> Select:
+    """Build the query of persons matching the filters (unsorted, unpaged)."""
+    query = select(WantedPerson)
+    if filters.q:
+        query = query.where(text_condition(filters.q))
+    if filters.status:
+        query = query.where(WantedPerson.status == filters.status)
+    if filters.unit:
+        unit = auth.unit_by_code(filters.unit)
+        query = query.where(WantedPerson.unit_id.in_(auth.subtree_ids(unit.id)))
+    if filters.charge_category:
+        query = query.where(WantedPerson.charges.any(Charge.category == filters.charge_category))
+    if filters.danger_class:
+        query = query.where(WantedPerson.danger_class == filters.danger_class)
+    if filters.born_from:
+        query = query.where(WantedPerson.birth_year >= filters.born_from)
+    if filters.born_to:
+        query = query.where(WantedPerson.birth_year <= filters.born_to)
+    return query
+
+
+def text_condition(q: str):
+    """Match every word of `q` at the start of a word of name or aliases, or the ID exactly."""
+    words = fold(q).split()
+    by_name = [WantedPerson.search_text.like(f"% {word}%") for word in words]
+    by_id = WantedPerson.id_number == q.strip()
+    return or_(by_id, *([db.and_(*by_name)] if by_name else []))
+
+
+def binary_collation(column):
+    """Order by byte value on every database, so both give the same order."""
+    dialect = db.session.get_bind().dialect.name
+    return column.collate("C") if dialect == "postgresql" else column
+
+
+def get_person(person_id: int) -> WantedPerson:
+    """Return the person or raise NotFound."""
+    person = db.session.get(WantedPerson, person_id)
+    if person is None:
+        raise NotFound(_("No such person."))
+    return person
+
+
+def view_person(actor: User, person_id: int) -> WantedPerson:
+    """Return the person and audit that the actor looked at the record."""
+    person = get_person(person_id)
+    audit.record("person.view", actor=actor, object_type="person", object_id=person.id)
+    return person
+
+
+def validate_person(data: dict, *, partial: bool = False) -> dict:
+    """Check person input in API shape; return clean values or raise 422 naming each field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Send a JSON object."))
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    known = {*TEXT_LIMITS, "aliases", "sex", "birth_date", "birth_year", "id_number", "unit",
+             "assigned_officer", "charges", "danger_class", "caution_flags", "decision"}
+    for name in set(data) - known - {"id", "version", "status"}:
+        errors[name] = _("Unknown field.")
+    for name, limit in TEXT_LIMITS.items():
+        if name in data:
+            clean[name] = _text(data[name], limit, name, errors)
+    if not partial and not clean.get("full_name"):
+        errors["full_name"] = _("A full name is required.")
+    elif "full_name" in clean and not clean["full_name"]:
+        errors["full_name"] = _("A full name is required.")
+    if "aliases" in data:
+        clean["aliases"] = _string_list(data["aliases"], "aliases", errors, limit=100)
+    if "caution_flags" in data:
+        flags = _string_list(data["caution_flags"], "caution_flags", errors, limit=32)
+        if any(flag not in CAUTION_FLAGS for flag in flags):
+            errors["caution_flags"] = _("Unknown caution flag.")
+        clean["caution_flags"] = flags
+    _choice(data, "sex", SEXES, clean, errors)
+    _choice(data, "danger_class", DANGER_CLASSES, clean, errors)
+    _birth(data, clean, errors)
+    if "id_number" in data:
+        _id_number(data["id_number"], clean, errors)
+    if "charges" in data:
+        clean["charges"] = _charges(data["charges"], errors)
+    if "decision" in data:
+        clean["decision"] = _decision(data["decision"], errors)
+    if data.get("unit") is not None:
+        clean["unit"] = _lookup(auth.unit_by_code, data["unit"], "unit", errors)
+    if "assigned_officer" in data:
+        officer = data["assigned_officer"]
+        clean["assigned_officer"] = None if officer in (None, "") else _lookup(
+            auth.user_by_username, officer, "assigned_officer", errors)
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    return clean
+
+
+def _text(value, limit: int, name: str, errors: dict) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[name] = _("Must be text.")
+        return ""
+    if len(value) > limit:
+        errors[name] = _("At most %(n)d characters.", n=limit)
+    return value.strip()
+
+
+def _string_list(value, name: str, errors: dict, limit: int) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors[name] = _("Must be a list of text.")
+        return []
+    items = [v.strip() for v in value if v.strip()]
+    if len(items) > 20 or any(len(v) > limit for v in items):
+        errors[name] = _("Too many or too long.")
+    return items
+
+
+def _choice(data: dict, name: str, allowed: tuple, clean: dict, errors: dict) -> None:
+    if name in data:
+        if data[name] not in allowed:
+            errors[name] = _("Must be one of: %(values)s.", values=", ".join(allowed))
+        else:
+            clean[name] = data[name]
+
+
+def _parse_date(value, name: str, errors: dict) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or not 1900 <= parsed.year <= 2100:
+        errors[name] = _("Must be a date as YYYY-MM-DD.")
+    return parsed
+
+
+def _birth(data: dict, clean: dict, errors: dict) -> None:
+    if "birth_date" in data:
+        clean["birth_date"] = _parse_date(data["birth_date"], "birth_date", errors)
+        if clean["birth_date"]:
+            clean["birth_year"] = clean["birth_date"].year
+    if "birth_year" in data and not clean.get("birth_date"):
+        year = data["birth_year"]
+        if year in (None, ""):
+            clean["birth_year"] = None
+        elif isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+            errors["birth_year"] = _("Must be a year from 1900 to 2100.")
+        else:
+            clean["birth_year"] = year
+
+
+def _id_number(value, clean: dict, errors: dict) -> None:
+    if value in (None, ""):
+        clean["id_number"] = None
+    elif not isinstance(value, str) or not value.isdigit() or len(value) not in (9, 12):
+        errors["id_number"] = _("An ID number has 9 or 12 digits.")
+    else:
+        clean["id_number"] = value
+
+
+def _charges(value, errors: dict) -> list[Charge]:
+    articles = _string_list(value, "charges", errors, limit=16)
+    found = db.session.scalars(select(Charge).where(Charge.article.in_(articles))).all()
+    missing = set(articles) - {charge.article for charge in found}
+    if missing:
+        errors["charges"] = _("Unknown article: %(a)s.", a=", ".join(sorted(missing)))
+    return list(found)
+
+
+def _decision(value, errors: dict) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors["decision"] = _("Must be an object with number, date, agency, issued_by.")
+        return {}
+    clean = {k: _text(value.get(k), n, f"decision.{k}", errors)
+             for k, n in DECISION_LIMITS.items() if k in value}
+    if "date" in value:
+        clean["date"] = _parse_date(value["date"], "decision.date", errors)
+    return clean
+
+
+def _lookup(finder, key, name: str, errors: dict):
+    try:
+        return finder(str(key))
+    except NotFound as err:
+        errors[name] = err.fields.get(next(iter(err.fields), name), err.message)
+        return None
+
+
+def create_person(actor: User, data: dict) -> WantedPerson:
+    """Validate and add a person to the registry, owned by the actor's unit unless told."""
+    clean = validate_person(data)
+    unit = clean.pop("unit", None) or actor.unit
+    if not auth.can_work_on(actor, unit.id):
+        raise Forbidden(_("You may only add persons to your own unit or those below it."))
+    person = WantedPerson(unit=unit, created_by=actor, officer=actor if actor.role == "officer"
+                          else None)
+    apply_changes(person, clean)
+    db.session.add(person)
+    db.session.flush()
+    audit.record("person.create", actor=actor, object_type="person", object_id=person.id,
+                 details={"full_name": person.full_name})
+    return person
+
+
+def update_person(actor: User, person: WantedPerson, data: dict, expected_version: int) -> dict:
+    """Apply edits if nobody saved since `expected_version`; return {field: [old, new]}."""
+    ensure_can_work_on(actor, person, "person.update")
+    if person.version != expected_version:
+        raise StaleVersion(_("Someone else saved this record first. Nothing was overwritten."))
+    clean = validate_person(data, partial=True)
+    if "unit" in clean and clean["unit"] is not None and not auth.can_work_on(
+            actor, clean["unit"].id):
+        raise Forbidden(_("You may only move a person to a unit you work for."))
+    if "assigned_officer" in clean and actor.role != "supervisor":
+        current = person.officer.username if person.officer else None
+        new = clean["assigned_officer"].username if clean["assigned_officer"] else None
+        if current != new:
+            raise Forbidden(_("Only a supervisor reassigns a person."))
+    before = person_snapshot(person)
+    apply_changes(person, clean)
+    changes = {k: [before[k], v] for k, v in person_snapshot(person).items() if before[k] != v}
+    db.session.flush()
+    audit.record("person.update", actor=actor, object_type="person", object_id=person.id,
+                 details={"changes": changes})
+    return changes
+
+
+def ensure_can_work_on(actor: User, person: WantedPerson, action: str) -> None:
+    """Raise Forbidden (audited) unless the actor may edit or log work on the person."""
+    if not auth.can_work_on(actor, person.unit_id):
+        raise Forbidden(_("Only officers of the owning unit or above may change this person."),
+                        audit={"action": action, "actor": actor, "object_type": "person",
+                               "object_id": person.id})
+
+
+def apply_changes(person: WantedPerson, clean: dict) -> None:
+    """Copy validated values onto the person and refresh the search text."""
+    decision = clean.pop("decision", None)
+    if decision is not None:
+        for key in ("number", "date", "agency", "issued_by"):
+            if key in decision or not decision:
+                setattr(person, f"decision_{key}", decision.get(key) or
+                        (None if key == "date" else ""))
+    if "unit" in clean:
+        unit = clean.pop("unit")
+        if unit is not None:
+            person.unit = unit
+    if "assigned_officer" in clean:
+        person.officer = clean.pop("assigned_officer")
+    for key, value in clean.items():
+        setattr(person, key, value)
+    if "birth_date" in clean and clean["birth_date"] is None and "birth_year" not in clean:
+        person.birth_year = None
+    person.search_text = search_text(person.full_name, person.aliases or [])
+
+
+def person_snapshot(person: WantedPerson) -> dict:
+    """Return the person in API shape (JSON-ready values)."""
+    return {
+        "id": person.id,
+        "version": person.version,
+        "full_name": person.full_name,
+        "aliases": list(person.aliases or []),
+        "sex": person.sex,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "birth_year": person.birth_year,
+        "birth_place": person.birth_place,
+        "ethnicity": person.ethnicity,
+        "nationality": person.nationality,
+        "id_number": person.id_number,
+        "registered_address": person.registered_address,
+        "last_known_address": person.last_known_address,
+        "description": person.description,
+        "marks": person.marks,
+        "caution_flags": list(person.caution_flags or []),
+        "danger_class": person.danger_class,
+        "charges": [charge.article for charge in person.charges],
+        "decision": {
+            "number": person.decision_number,
+            "date": person.decision_date.isoformat() if person.decision_date else None,
+            "agency": person.decision_agency,
+            "issued_by": person.decision_issued_by,
+        },
+        "unit": person.unit.code if person.unit else None,
+        "assigned_officer": person.officer.username if person.officer else None,
+        "status": person.status,
+    }
+
+
+def charges_by_category() -> dict[str, list[Charge]]:
+    """Return the charge list grouped by category."""
+    grouped: dict[str, list[Charge]] = {}
+    for charge in db.session.scalars(select(Charge).order_by(Charge.article)):
+        grouped.setdefault(charge.category, []).append(charge)
+    return grouped
+
+
+def seed_charges(rows: list[tuple[str, str, str]]) -> int:
+    """Insert the Penal Code articles that are missing; return how many were added."""
+    existing = set(db.session.scalars(select(Charge.article)))
+    new = [Charge(article=a, name=n, category=c) for a, n, c in rows if a not in existing]
+    db.session.add_all(new)
+    db.session.flush()
+    return len(new)

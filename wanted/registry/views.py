@@ -1,0 +1,127 @@
+"""Registry pages: the searchable list, a person's page, and the person form."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from wanted.auth import services as auth
+from wanted.auth.models import User
+from wanted.auth.views import attach_errors, unit_choices
+from wanted.errors import ServiceError, StaleVersion, ValidationFailed
+from wanted.extensions import db
+from wanted.labels import CAUTION_FLAG, CHARGE_CATEGORY
+from wanted.registry import services
+from wanted.registry.forms import PersonForm
+
+bp = Blueprint("registry", __name__)
+
+# Service field names that a form shows under another name.
+FORM_FIELD = {"decision.number": "decision_number", "decision.date": "decision_date",
+              "decision.agency": "decision_agency", "decision.issued_by": "decision_issued_by"}
+
+
+@bp.route("/")
+def index():
+    try:
+        filters = services.parse_filters(request.args, current_app.config["PER_PAGE"])
+        page = services.search_persons(current_user, filters)
+    except ValidationFailed as err:
+        db.session.rollback()
+        flash(err.message + " " + "; ".join(err.fields.values()), "danger")
+        filters, page = services.SearchFilters(), None
+    db.session.commit()
+    return render_template("registry/index.html", page=page, filters=filters,
+                           units=unit_choices(), categories=CHARGE_CATEGORY)
+
+
+@bp.route("/persons/<int:person_id>")
+def person(person_id: int):
+    person = services.view_person(current_user, person_id)
+    db.session.commit()
+    return render_template("registry/person.html", person=person,
+                           can_edit=auth.can_work_on(current_user, person.unit_id),
+                           can_close=auth.can_close_case(current_user, person.unit_id),
+                           flags=CAUTION_FLAG)
+
+
+@bp.route("/persons/new", methods=["GET", "POST"])
+def create():
+    form = person_form()
+    if request.method == "GET":
+        form.unit.data = current_user.unit.code
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(current_user, form.to_data())
+        except ValidationFailed as err:
+            db.session.rollback()
+            attach_form_errors(form, err)
+        else:
+            db.session.commit()
+            flash(_("Person added to the registry."), "success")
+            return redirect(url_for("registry.person", person_id=person.id))
+    return render_template("registry/form.html", form=form, person=None), (
+        422 if form.errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/edit", methods=["GET", "POST"])
+def edit(person_id: int):
+    person = services.get_person(person_id)
+    services.ensure_can_work_on(current_user, person, "person.update")
+    form = person_form()
+    conflict = None
+    if request.method == "GET":
+        form.fill(services.person_snapshot(person))
+    elif form.validate_on_submit():
+        try:
+            services.update_person(current_user, person, form.to_data(),
+                                   int(form.version.data or 0))
+        except StaleVersion:
+            db.session.rollback()
+            conflict = edit_conflict(form, person)
+        except ValidationFailed as err:
+            db.session.rollback()
+            attach_form_errors(form, err)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("registry.person", person_id=person.id))
+    status = 409 if conflict else 422 if form.errors else 200
+    return render_template("registry/form.html", form=form, person=person,
+                           conflict=conflict), status
+
+
+def edit_conflict(form: PersonForm, person) -> list[tuple[str, object, object]]:
+    """List fields where the officer's values differ from the newer saved record."""
+    current = services.person_snapshot(services.get_person(person.id))
+    mine = form.to_data()
+    rows = []
+    for key, value in mine.items():
+        saved = current[key]
+        if (value or None) != (saved or None):
+            label = getattr(form, key).label.text if hasattr(form, key) else key
+            rows.append((label, saved, value))
+    # Resubmitting now applies the officer's values over the newer version, knowingly.
+    form.version.data = current["version"]
+    return rows
+
+
+def person_form() -> PersonForm:
+    """Build the person form with the choices of this installation."""
+    form = PersonForm()
+    form.unit.choices = unit_choices()
+    form.charges.choices = [(c.article, str(c)) for group in
+                            services.charges_by_category().values() for c in group]
+    officers = db.session.scalars(select(User).where(User.role != "admin", User.active)
+                                  .order_by(User.username))
+    form.assigned_officer.choices = [("", "—")] + [(u.username, f"{u.display_name} ({u.username})")
+                                                   for u in officers]
+    return form
+
+
+def attach_form_errors(form: PersonForm, err: ServiceError) -> None:
+    """Show service field errors on the form, mapping nested names to form fields."""
+    mapped = ServiceError(err.message, {FORM_FIELD.get(k, k): v for k, v in err.fields.items()})
+    attach_errors(form, mapped)
+    if mapped.fields and not any(hasattr(form, name) for name in mapped.fields):
+        flash(err.message, "danger")

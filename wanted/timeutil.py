@@ -1,0 +1,8 @@
+"""Time helpers: the database keeps naive UTC; pages show local time."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time without tzinfo, as stored in the database."""
+    return datetime.now(UTC).replace(tzinfo=None)
