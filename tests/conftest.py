@@ -117,23 +117,30 @@ def make_user(app):
     return make
 
 
+PROVINCE_UNITS = [("P", "Công an tỉnh Bình Sơn", None), ("A", "Công an phường Đông Thành", "P"),
+                  ("B", "Công an xã Khe Mây", "P"), ("A1", "Tổ công tác phường Đông Thành", "A")]
+PROVINCE_USERS = [("admin", "admin", "P"), ("chief", "supervisor", "P"), ("sup_a", "supervisor", "A"),
+                  ("sup_b", "supervisor", "B"), ("off_a", "officer", "A"), ("off_b", "officer", "B"),
+                  ("off_p", "officer", "P")]
+
+
+def create_province() -> None:
+    """Create the test province (inside an app context): units P > A > A1, P > B, and users."""
+    for code, name, parent in PROVINCE_UNITS:
+        auth_services.create_unit(code, name, parent)
+    for username, role, unit in PROVINCE_USERS:
+        auth_services.create_user(username, role=role, unit_code=unit, password=PASSWORD,
+                                  full_name=username.title())
+    db.session.commit()
+
+
 @pytest.fixture
-def province(make_unit, make_user):
+def province(app):
     """A province with two communes, and officers, supervisors and an admin."""
-    make_unit("P", "Công an tỉnh Bình Sơn")
-    make_unit("A", "Công an phường Đông Thành", parent="P")
-    make_unit("B", "Công an xã Khe Mây", parent="P")
-    make_unit("A1", "Tổ công tác phường Đông Thành", parent="A")
-    users = {
-        "admin": make_user("admin", "admin", "P"),
-        "chief": make_user("chief", "supervisor", "P"),
-        "sup_a": make_user("sup_a", "supervisor", "A"),
-        "sup_b": make_user("sup_b", "supervisor", "B"),
-        "off_a": make_user("off_a", "officer", "A"),
-        "off_b": make_user("off_b", "officer", "B"),
-        "off_p": make_user("off_p", "officer", "P"),
-    }
-    return users
+    with app.app_context():
+        create_province()
+        return {username: _detached(auth_services.user_by_username(username))
+                for username, _role, _unit in PROVINCE_USERS}
 
 
 @pytest.fixture

@@ -1,0 +1,74 @@
+"""A live server and a Playwright page in Debian's Chromium for browser tests."""
+
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, create_province
+from wanted import create_app
+from wanted.commands import upgrade_database
+from wanted.extensions import db
+from wanted.registry.charges_data import CHARGES
+from wanted.registry.services import seed_charges
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """An app on its own SQLite database with the test province."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
+                      "STORAGE_DIR": str(tmp_path / "photos"), "WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        upgrade_database()
+        seed_charges(CHARGES)
+        create_province()
+    return app
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Serve the live app on a free local port; yield its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A phone-sized page, Vietnamese by default as a user would first see it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign the browser in as a user of the test province."""
+
+    def do(username: str) -> None:
+        page.goto(f"{live_server}/login")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_selector("[data-testid=whoami]", state="attached")
+
+    return do
