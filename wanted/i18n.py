@@ -1,12 +1,12 @@
 """Language choice: Vietnamese by default, English a click away."""
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, get_locale
 
 
 def select_locale() -> str:
     """Return the language the user chose, else the default."""
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -29,7 +29,7 @@ def init_login(app: Flask) -> None:
     @app.before_request
     def require_login():
         endpoint = request.endpoint or ""
-        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api."):
+        if endpoint in PUBLIC_ENDPOINTS or request.path.startswith("/api/"):
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path))

@@ -43,7 +43,7 @@ class PersonForm(FlaskForm):
 
     def to_data(self) -> dict:
         """Return the submitted values in API shape."""
-        return {
+        data = {
             "full_name": self.full_name.data,
             "aliases": [a for a in (self.aliases.data or "").splitlines() if a.strip()],
             "sex": self.sex.data,
@@ -63,8 +63,10 @@ class PersonForm(FlaskForm):
                 "issued_by": self.decision_issued_by.data or "",
             },
             "unit": self.unit.data,
-            "assigned_officer": self.assigned_officer.data or None,
         }
+        if self.assigned_officer is not None:  # only supervisors are shown the field
+            data["assigned_officer"] = self.assigned_officer.data or None
+        return data
 
     def fill(self, snapshot: dict) -> None:
         """Load a person's API-shaped values into the form."""
@@ -74,7 +76,8 @@ class PersonForm(FlaskForm):
             getattr(self, name).data = snapshot[name]
         self.aliases.data = "\n".join(snapshot["aliases"])
         self.birth_date.data = _date(snapshot["birth_date"])
-        self.assigned_officer.data = snapshot["assigned_officer"] or ""
+        if self.assigned_officer is not None:
+            self.assigned_officer.data = snapshot["assigned_officer"] or ""
         for key in ("number", "agency", "issued_by"):
             getattr(self, f"decision_{key}").data = snapshot["decision"][key]
         self.decision_date.data = _date(snapshot["decision"]["date"])

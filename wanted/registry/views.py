@@ -112,6 +112,9 @@ def person_form() -> PersonForm:
     form.unit.choices = unit_choices()
     form.charges.choices = [(c.article, str(c)) for group in
                             services.charges_by_category().values() for c in group]
+    if current_user.role != "supervisor":
+        del form.assigned_officer  # officers do not reassign; supervisors do
+        return form
     officers = db.session.scalars(select(User).where(User.role != "admin", User.active)
                                   .order_by(User.username))
     form.assigned_officer.choices = [("", "—")] + [(u.username, f"{u.display_name} ({u.username})")

@@ -1,0 +1,101 @@
+"""Registry pages: the person form's errors, edit conflicts, scope, and what gets audited."""
+
+from sqlalchemy import select
+
+from wanted.audit.models import AuditEvent
+from wanted.extensions import db
+
+
+def form_data(**overrides):
+    data = {"full_name": "Nguyễn Văn Hùng", "sex": "male", "danger_class": "normal",
+            "unit": "A", "assigned_officer": "", "charges": ["173"]}
+    data.update(overrides)
+    return data
+
+
+def test_officer_adds_a_person_from_the_form(client, login, province):
+    login("off_a")
+    response = client.post("/persons/new", data=form_data(aliases="Hùng sẹo\nTí"),
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Nguyễn Văn Hùng" in page and "Hùng sẹo, Tí" in page
+
+
+def test_form_errors_say_which_field_and_why(client, login, province):
+    login("off_a")
+    response = client.post("/persons/new", data=form_data(full_name="", id_number="12ab",
+                                                          birth_year="1700"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'data-field="full_name"' in page
+    assert 'data-field="birth_year"' in page
+    # The service's own rule comes back on the field as well.
+    response = client.post("/persons/new", data=form_data(id_number="12ab"))
+    assert response.status_code == 422
+    assert 'data-field="id_number"' in response.get_data(as_text=True)
+
+
+def test_saving_over_a_newer_edit_shows_the_conflict_and_overwrites_nothing(
+        client, login, token, province, make_person):
+    person = make_person(last_known_address="bến xe Nam Hà")
+    login("off_a")
+    client.get(f"/persons/{person.id}/edit")  # the officer opens the form at version 1
+    client.patch(f"/api/v1/persons/{person.id}", json={"last_known_address": "chợ Ga"},
+                 headers={**token("sup_a"), "If-Match": "1"})
+    response = client.post(f"/persons/{person.id}/edit", data=form_data(
+        version="1", last_known_address="nhà trọ Tân Lập"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'data-testid="edit-conflict"' in page
+    assert "chợ Ga" in page and "nhà trọ Tân Lập" in page
+    saved = client.get(f"/api/v1/persons/{person.id}", headers=token("off_a")).json
+    assert saved["last_known_address"] == "chợ Ga"
+    # Saving again from the conflict page applies the officer's value knowingly.
+    response = client.post(f"/persons/{person.id}/edit", data=form_data(
+        version="2", last_known_address="nhà trọ Tân Lập"))
+    assert response.status_code == 302
+    saved = client.get(f"/api/v1/persons/{person.id}", headers=token("off_a")).json
+    assert saved["last_known_address"] == "nhà trọ Tân Lập"
+
+
+def test_other_unit_officer_cannot_open_the_edit_form(client, login, province, make_person):
+    person = make_person(unit="A")
+    login("off_b")
+    assert client.get(f"/persons/{person.id}").status_code == 200
+    assert client.get(f"/persons/{person.id}/edit").status_code == 403
+
+
+def test_officer_cannot_reach_admin_pages(client, login, province):
+    login("off_a")
+    for url in ("/admin/users", "/admin/users/new", "/admin/units", "/admin/audit/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, province, make_person):
+    person = make_person()
+    for url in ("/", f"/persons/{person.id}", "/persons/new", "/admin/users"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_search_view_create_and_edit_are_audited(app, client, login, province, make_person):
+    person = make_person()
+    login("off_a")
+    client.get("/?q=hung")
+    client.get(f"/persons/{person.id}")
+    with app.app_context():
+        events = db.session.execute(select(AuditEvent.action, AuditEvent.actor_name,
+                                           AuditEvent.object_id)).all()
+    assert ("person.create", "off_a", str(person.id)) in events
+    assert ("person.search", "off_a", None) in events
+    assert ("person.view", "off_a", str(person.id)) in events
+    assert ("login", "off_a", None) in events
+
+
+def test_language_switch_to_english_and_back(client, login, province):
+    login("off_a")
+    client.get("/lang/en")
+    assert "Sign out" in client.get("/").get_data(as_text=True)
+    client.get("/lang/vi")
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)

@@ -1,0 +1,86 @@
+"""Search finds names regardless of case and diacritics, and ID numbers exactly, on both DBs."""
+
+import pytest
+
+NAMES = ["Nguyễn Văn Hùng", "Nguyễn Thị Hương", "Đặng Đức Dũng", "Trần Văn Hưng", "Lê Dung",
+         "Phạm Minh Tuấn"]
+
+
+@pytest.fixture
+def registry(province, make_person):
+    people = {name: make_person(full_name=name) for name in NAMES}
+    people["alias"] = make_person(full_name="Hoàng Văn Tí", aliases=["Tí 'sẹo'", "Bin"],
+                                  id_number="098090001234")
+    return people
+
+
+def search(client, token, **params):
+    response = client.get("/api/v1/persons", query_string=params, headers=token("off_b"))
+    assert response.status_code == 200, response.json
+    return sorted(item["full_name"] for item in response.json["items"])
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("nguyen van hung", ["Nguyễn Văn Hùng"]),
+    ("NGUYEN", ["Nguyễn Thị Hương", "Nguyễn Văn Hùng"]),
+    ("Nguyễn Văn Hùng", ["Nguyễn Văn Hùng"]),
+    ("hung", ["Nguyễn Văn Hùng", "Trần Văn Hưng"]),  # hùng and hưng both fold to hung
+    ("dang duc", ["Đặng Đức Dũng"]),  # "d" finds "đ"
+    ("dung", ["Lê Dung", "Đặng Đức Dũng"]),
+    ("đung", ["Lê Dung", "Đặng Đức Dũng"]),
+    ("seo", ["Hoàng Văn Tí"]),  # aliases are searched too
+    ("bin", ["Hoàng Văn Tí"]),
+    ("098090001234", ["Hoàng Văn Tí"]),  # ID number, exactly
+    ("09809000123", []),  # part of an ID number is not a match
+    ("uyen", []),  # words match from their start, not in the middle
+    ("xyz", []),
+])
+def test_search_ignores_case_and_diacritics(client, token, registry, q, expected):
+    assert search(client, token, q=q) == expected
+
+
+def test_search_page_shows_matches_and_count(client, login, registry):
+    login("off_a")
+    page = client.get("/?q=nguyen+van+hung").get_data(as_text=True)
+    assert "Nguyễn Văn Hùng" in page
+    assert "Trần Văn Hưng" not in page
+
+
+def test_filters_combine_and_unit_includes_sub_units(client, token, province, make_person):
+    make_person(full_name="Người Ở A1", unit="A1", birth_year=1990, danger_class="special")
+    make_person(full_name="Người Ở A", unit="A", birth_year=1985, charges=["251"])
+    make_person(actor="off_b", full_name="Người Ở B", birth_year=1990)
+    assert search(client, token, unit="A") == ["Người Ở A", "Người Ở A1"]
+    assert search(client, token, unit="B") == ["Người Ở B"]
+    assert search(client, token, born_from=1988) == ["Người Ở A1", "Người Ở B"]
+    assert search(client, token, born_to=1985) == ["Người Ở A"]
+    assert search(client, token, danger_class="special") == ["Người Ở A1"]
+    assert search(client, token, charge_category="drugs") == ["Người Ở A"]
+    assert search(client, token, status="arrested") == []
+
+
+def test_sorting_and_pagination_are_stable(client, token, province, make_person):
+    for name in ["Bùi C", "An B", "Đỗ A", "Cao D"]:
+        make_person(full_name=name)
+    headers = token("off_a")
+    first = client.get("/api/v1/persons?sort=name&per_page=3", headers=headers).json
+    second = client.get("/api/v1/persons?sort=name&per_page=3&page=2", headers=headers).json
+    assert first["total"] == 4
+    assert [p["full_name"] for p in first["items"]] == ["An B", "Bùi C", "Cao D"]
+    assert [p["full_name"] for p in second["items"]] == ["Đỗ A"]
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"status": "lost"}, "status"), ({"born_from": "19x0"}, "born_from"),
+    ({"per_page": "1000"}, "per_page"), ({"sort": "evil"}, "sort"), ({"page": "0"}, "page"),
+])
+def test_bad_filters_are_422_naming_the_field(client, token, province, params, field):
+    response = client.get("/api/v1/persons", query_string=params, headers=token("off_a"))
+    assert response.status_code == 422
+    assert field in response.json["error"]["fields"]
+
+
+def test_unknown_unit_filter_is_404_json(client, token, province):
+    response = client.get("/api/v1/persons?unit=NOPE", headers=token("off_a"))
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
