@@ -99,3 +99,16 @@ def test_language_switch_to_english_and_back(client, login, province):
     assert "Sign out" in client.get("/").get_data(as_text=True)
     client.get("/lang/vi")
     assert "Đăng xuất" in client.get("/").get_data(as_text=True)
+
+
+def test_list_pages_through_results_keeping_the_filters(app, client, login, province,
+                                                        make_person):
+    app.config["PER_PAGE"] = 2
+    for name in ("An Văn A", "Bùi Văn B", "Cao Văn C"):
+        make_person(full_name=name)
+    login("off_a")
+    first = client.get("/?q=van&sort=name").get_data(as_text=True)
+    assert "An Văn A" in first and "Cao Văn C" not in first
+    assert 'rel="next" href="/?q=van&amp;sort=name&amp;page=2"' in first
+    second = client.get("/?q=van&sort=name&page=2").get_data(as_text=True)
+    assert "Cao Văn C" in second and "An Văn A" not in second and 'rel="prev"' in second
