@@ -33,14 +33,16 @@ class Config:
 
     FACE_MODEL = "hog"
     FACE_UPSAMPLE = 1
-    FACE_MAX_SIDE = 1280
+    FACE_MAX_SIDE = 1000  # longest side before upsampling for detection
     MATCH_K = 5
     MATCH_THRESHOLDS: dict | None = None  # default: calibrated values in matching/gallery.py
     GALLERY_APPROX_THRESHOLD = 200_000
     # Inline encoding bound: at most this many concurrent encodes per process.
     MATCH_INLINE_SLOTS = 1
+    MATCH_SLOT_WAIT = 10  # seconds a request waits for a slot before answering 503
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
+    RQ_QUEUE = "wanted"
     LOGIN_RATE_LIMIT = (10, 300)  # attempts per window (seconds) per address
     LOCKOUT_AFTER = 5
     LOCKOUT_MINUTES = 15

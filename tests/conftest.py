@@ -35,6 +35,28 @@ def pg_database(name: str, create: bool) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session", autouse=True)
+def encode_each_photo_once():
+    """Remember face detection per photo for the run: it is deterministic and the slow part."""
+    import hashlib
+
+    from wanted.matching import engine
+
+    real = engine.find_faces
+    memory: dict[tuple, list] = {}
+
+    def remembered(image, **options):
+        digest = hashlib.sha256(image.tobytes()).hexdigest()
+        key = (digest, image.size, tuple(sorted(options.items())))
+        if key not in memory:
+            memory[key] = real(image, **options)
+        return memory[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "find_faces", remembered)
+        yield
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     """A fresh, migrated database of each backend for the whole run."""
@@ -119,9 +141,9 @@ def make_user(app):
 
 PROVINCE_UNITS = [("P", "Công an tỉnh Bình Sơn", None), ("A", "Công an phường Đông Thành", "P"),
                   ("B", "Công an xã Khe Mây", "P"), ("A1", "Tổ công tác phường Đông Thành", "A")]
-PROVINCE_USERS = [("admin", "admin", "P"), ("chief", "supervisor", "P"), ("sup_a", "supervisor", "A"),
-                  ("sup_b", "supervisor", "B"), ("off_a", "officer", "A"), ("off_b", "officer", "B"),
-                  ("off_p", "officer", "P")]
+PROVINCE_USERS = [("admin", "admin", "P"), ("chief", "supervisor", "P"),
+                  ("sup_a", "supervisor", "A"), ("sup_b", "supervisor", "B"),
+                  ("off_a", "officer", "A"), ("off_b", "officer", "B"), ("off_p", "officer", "P")]
 
 
 def create_province() -> None:

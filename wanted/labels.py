@@ -28,13 +28,21 @@ CHARGE_CATEGORY = {
     "environment": _l("Environment"), "organised": _l("Organised crime"),
     "murder": _l("Murder"), "other": _l("Other"),
 }
+REVIEW_DECISION = {
+    "candidate": _l("Possible candidate"), "not_candidate": _l("Not a candidate"),
+    "inconclusive": _l("Inconclusive"),
+}
+BAND = {"strong": _l("Strong"), "possible": _l("Possible"), "weak": _l("Weak")}
+BAND_BADGE = {"strong": "danger", "possible": "warning", "weak": "secondary"}
 
 
 def init_labels(app: Flask) -> None:
     """Make the label tables and the photo lookup available to every template."""
     from wanted.matching.photos import primary_photo_ids
+    from wanted.matching.services import person_photos
 
     app.jinja_env.globals.update(
-        primary_photo_ids=primary_photo_ids,
+        primary_photo_ids=primary_photo_ids, person_photos=person_photos,
         STATUS=STATUS, STATUS_BADGE=STATUS_BADGE, SEX=SEX, DANGER_CLASS=DANGER_CLASS,
-        CAUTION_FLAG=CAUTION_FLAG, ROLE=ROLE, CHARGE_CATEGORY=CHARGE_CATEGORY)
+        CAUTION_FLAG=CAUTION_FLAG, ROLE=ROLE, CHARGE_CATEGORY=CHARGE_CATEGORY,
+        REVIEW_DECISION=REVIEW_DECISION, BAND=BAND, BAND_BADGE=BAND_BADGE)

@@ -9,7 +9,6 @@ from werkzeug.serving import make_server
 from tests.conftest import PASSWORD, create_province
 from wanted import create_app
 from wanted.commands import upgrade_database
-from wanted.extensions import db
 from wanted.registry.charges_data import CHARGES
 from wanted.registry.services import seed_charges
 
@@ -68,7 +67,7 @@ def sign_in(page, live_server):
         page.goto(f"{live_server}/login")
         page.fill("#username", username)
         page.fill("#password", PASSWORD)
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_selector("[data-testid=whoami]", state="attached")
 
     return do

@@ -58,6 +58,19 @@ SCHEMAS: dict[str, dict] = {
                        "total": {"type": "integer"}, "page": {"type": "integer"},
                        "per_page": {"type": "integer"}},
     },
+    "MatchSearch": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["pending", "done", "failed"]},
+            "faces": {"type": "array", "items": {"type": "object", "properties": {
+                "box": {"type": "array", "items": {"type": "integer"},
+                        "description": "top, right, bottom, left"},
+                "candidates": {"type": "array", "items": {"type": "object", "properties": {
+                    "person_id": {"type": "integer"}, "distance": {"type": "number"},
+                    "band": {"type": "string", "enum": ["strong", "possible", "weak"]}}}}}}},
+        },
+    },
 }
 
 

@@ -1,10 +1,106 @@
-"""Rules of face matching: the gallery version that keeps every process in step."""
+"""Rules of face matching: photo intake, the gallery kept in step, searches and reviews."""
 
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from wanted.audit import services as audit
+from wanted.auth import services as auth
+from wanted.auth.models import User
+from wanted.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from wanted.extensions import db
-from wanted.matching.models import GalleryState
+from wanted.matching import engine
+from wanted.matching.gallery import DEFAULT_THRESHOLDS, Gallery, band
+from wanted.matching.imaging import CheckedImage, ImageRejected, check_image
+from wanted.matching.models import (
+    REVIEW_DECISIONS,
+    Face,
+    GalleryState,
+    MatchCandidate,
+    MatchFace,
+    MatchReview,
+    MatchSearch,
+    Photo,
+)
+from wanted.registry import services as registry
+from wanted.registry.models import WantedPerson
+from wanted.storage import photo_store
+from wanted.timeutil import utcnow
 
+# Status changes are found by their time; this margin covers clocks of different machines.
+CATCH_UP_MARGIN = timedelta(minutes=5)
+
+
+class PhotoRejected(ServiceError):
+    """An upload refused by the intake checks; nothing was stored."""
+
+    def __init__(self, rejected: ImageRejected) -> None:
+        super().__init__(str(rejected.message), {"photo": str(rejected.message)},
+                         code=rejected.code)
+        self.status = rejected.status
+
+
+class EngineBusy(ServiceError):
+    """Every inline encoding slot of this process is taken; the client should retry."""
+
+    status, code = 503, "busy"
+
+
+def thresholds() -> dict[str, float]:
+    """Return the candidate bands in force (config overrides the calibrated defaults)."""
+    return {**DEFAULT_THRESHOLDS, **(current_app.config.get("MATCH_THRESHOLDS") or {})}
+
+
+def intake(data: bytes) -> CheckedImage:
+    """Check an upload with the configured limits; raise PhotoRejected with the reason."""
+    try:
+        return check_image(data, max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+                           max_pixels=current_app.config["MAX_IMAGE_PIXELS"])
+    except ImageRejected as rejected:
+        raise PhotoRejected(rejected) from None
+
+
+def store_photo(checked: CheckedImage, *, actor: User | None, kind: str,
+                person: WantedPerson | None = None, source: str = "") -> Photo:
+    """Write the photo's bytes to the store and add its record."""
+    photo_store().put(checked.sha256, checked.data)
+    photo = Photo(sha256=checked.sha256, person=person, kind=kind, source=source[:200],
+                  width=checked.width, height=checked.height,
+                  added_by_id=actor.id if actor else None)
+    db.session.add(photo)
+    db.session.flush()
+    return photo
+
+
+def detect_faces(data: bytes) -> list[engine.DetectedFace]:
+    """Find and encode the faces of stored photo bytes, within this process's encoding bound."""
+    slots = encoding_slots()
+    if not slots.acquire(timeout=current_app.config["MATCH_SLOT_WAIT"]):
+        raise EngineBusy(_("The face engine is busy. Please try again in a moment."))
+    try:
+        config = current_app.config
+        return engine.find_faces(engine.load_rgb(data), model=config["FACE_MODEL"],
+                                 upsample=config["FACE_UPSAMPLE"],
+                                 max_side=config["FACE_MAX_SIDE"])
+    finally:
+        slots.release()
+
+
+def encoding_slots() -> threading.BoundedSemaphore:
+    """Return the semaphore that bounds concurrent encodes in this process."""
+    extensions = current_app.extensions
+    if "face_slots" not in extensions:
+        extensions["face_slots"] = threading.BoundedSemaphore(
+            current_app.config["MATCH_INLINE_SLOTS"])
+    return extensions["face_slots"]
+
+
+# --- the gallery version and each process's copy of the gallery -----------------------------
 
 def gallery_version() -> int:
     """Return the gallery version stored in the database (0 before any change)."""
@@ -20,3 +116,306 @@ def gallery_changed() -> int:
         db.session.add(GalleryState(id=1, version=1))
     db.session.flush()
     return gallery_version()
+
+
+@dataclass
+class SyncedGallery:
+    """A process's gallery and how far it has caught up with the database."""
+
+    gallery: Gallery
+    version: int = -1
+    synced_at: datetime | None = None
+    face_ids: set[int] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def current_gallery() -> Gallery:
+    """Return this process's gallery after catching up with the database version."""
+    extensions = current_app.extensions
+    if "face_gallery" not in extensions:
+        extensions["face_gallery"] = SyncedGallery(
+            Gallery(current_app.config["GALLERY_APPROX_THRESHOLD"]))
+    synced: SyncedGallery = extensions["face_gallery"]
+    version = gallery_version()
+    if version != synced.version:
+        with synced.lock:
+            if version != synced.version:
+                catch_up(synced, version)
+    return synced.gallery
+
+
+def active_faces(since: datetime | None = None):
+    """Select (face id, person id, encoding) of persons still wanted, optionally recent only."""
+    query = (select(Face.id, Face.person_id, Face.encoding)
+             .join(WantedPerson, WantedPerson.id == Face.person_id)
+             .where(WantedPerson.status == "wanted"))
+    if since is not None:
+        query = query.where(Face.created_at >= since)
+    return db.session.execute(query).all()
+
+
+def catch_up(synced: SyncedGallery, version: int) -> None:
+    """Bring the gallery to `version`: everything at first, then only what changed since."""
+    now = utcnow()
+    if synced.synced_at is None:
+        rows = active_faces()
+        synced.gallery.build(rows)
+        synced.face_ids = {row[0] for row in rows}
+    else:
+        since = synced.synced_at - CATCH_UP_MARGIN
+        new = [row for row in active_faces(since) if row[0] not in synced.face_ids]
+        synced.gallery.add(new)
+        synced.face_ids.update(row[0] for row in new)
+        closed = db.session.scalars(select(WantedPerson.id).where(
+            WantedPerson.status != "wanted", WantedPerson.status_changed_at >= since))
+        for person_id in closed:
+            synced.gallery.remove_person(person_id)
+    synced.version, synced.synced_at = version, now
+
+
+# --- registry photos --------------------------------------------------------------------------
+
+@dataclass
+class PhotoCheck:
+    """An accepted registry photo before it is saved: its faces and possible duplicates."""
+
+    checked: CheckedImage
+    faces: list[engine.DetectedFace]
+    duplicates: list[dict]
+
+
+def check_registry_photo(actor: User, person: WantedPerson, data: bytes) -> PhotoCheck:
+    """Check a photo for a person and list other persons whose faces are near."""
+    registry.ensure_can_work_on(actor, person, "photo.add")
+    checked = intake(data)
+    faces = detect_faces(checked.data)
+    return PhotoCheck(checked, faces, possible_duplicates(faces, exclude=person.id))
+
+
+def possible_duplicates(faces: list[engine.DetectedFace], exclude: int) -> list[dict]:
+    """List other persons within the 'possible' band of any face, nearest first."""
+    limit = thresholds()["possible"]
+    gallery = current_gallery()
+    best: dict[int, float] = {}
+    for face in faces:
+        for hit in gallery.search(face.encoding, k=current_app.config["MATCH_K"] + 1,
+                                  max_distance=limit):
+            if hit.person_id != exclude:
+                best[hit.person_id] = min(best.get(hit.person_id, 9.0), hit.distance)
+    return [{"person_id": pid, "distance": round(d, 4)}
+            for pid, d in sorted(best.items(), key=lambda item: item[1])]
+
+
+def save_registry_photo(actor: User, person: WantedPerson, check: PhotoCheck,
+                        source: str = "") -> Photo:
+    """Store a checked photo as the person's, with its faces in the gallery."""
+    registry.ensure_can_work_on(actor, person, "photo.add")
+    photo = store_photo(check.checked, actor=actor, kind="registry", person=person,
+                        source=source or _("uploaded"))
+    photo.is_primary = not db.session.scalar(
+        select(Photo.id).where(Photo.person_id == person.id, Photo.id != photo.id,
+                               Photo.kind == "registry").limit(1))
+    add_faces(photo, check.faces)
+    audit.record("photo.add", actor=actor, object_type="person", object_id=person.id,
+                 details={"photo": photo.id, "faces": len(check.faces),
+                          "possible_duplicates": check.duplicates})
+    return photo
+
+
+def add_faces(photo: Photo, faces: list[engine.DetectedFace]) -> None:
+    """Record a photo's faces and move the gallery version on."""
+    for face in faces:
+        top, right, bottom, left = face.box
+        db.session.add(Face(photo=photo, person_id=photo.person_id, top=top, right=right,
+                            bottom=bottom, left=left, model=face.model, quality=face.quality,
+                            encoding=np.asarray(face.encoding, "<f4").tobytes()))
+    db.session.flush()
+    if faces:
+        gallery_changed()
+
+
+def duplicate_persons(check: PhotoCheck) -> list[tuple[WantedPerson, float]]:
+    """Return the possible duplicates of a photo check as persons with their distance."""
+    return [(registry.get_person(d["person_id"]), d["distance"]) for d in check.duplicates]
+
+
+def primary_photos_of(search: MatchSearch) -> dict[int, int]:
+    """Map each candidate person of a search to the registry photo to show beside them."""
+    from wanted.matching.photos import primary_photo_ids
+
+    return primary_photo_ids([c.person_id for f in search.faces for c in f.candidates])
+
+
+def person_photos(person_id: int) -> list[Photo]:
+    """Return a person's registry photos, primary first."""
+    return list(db.session.scalars(
+        select(Photo).where(Photo.person_id == person_id, Photo.kind == "registry")
+        .order_by(Photo.is_primary.desc(), Photo.id.desc())))
+
+
+# --- match searches ---------------------------------------------------------------------------
+
+def validate_search_request(purpose: str | None, case_ref: str | None) -> tuple[str, str]:
+    """Require a purpose and a case reference for every search (422 naming what is missing)."""
+    errors = {}
+    purpose, case_ref = (purpose or "").strip(), (case_ref or "").strip()
+    if not purpose:
+        errors["purpose"] = _("Say why you search (the purpose).")
+    elif len(purpose) > 300:
+        errors["purpose"] = _("At most %(n)d characters.", n=300)
+    if not case_ref:
+        errors["case_ref"] = _("Give the case reference.")
+    elif len(case_ref) > 100:
+        errors["case_ref"] = _("At most %(n)d characters.", n=100)
+    if errors:
+        raise ValidationFailed(_("A search needs a purpose and a case reference."), errors)
+    return purpose, case_ref
+
+
+def start_search(actor: User, data: bytes, purpose: str | None,
+                 case_ref: str | None) -> MatchSearch:
+    """Check the request and the photo, store them, and record a pending search."""
+    if actor.role not in ("officer", "supervisor"):
+        raise Forbidden(_("Only officers and supervisors search faces."),
+                        audit={"action": "match.search", "actor": actor})
+    purpose, case_ref = validate_search_request(purpose, case_ref)
+    checked = intake(data)
+    photo = store_photo(checked, actor=actor, kind="field", source=case_ref)
+    search = MatchSearch(photo=photo, uploaded_by=actor, purpose=purpose, case_ref=case_ref,
+                         thresholds=thresholds(), k=current_app.config["MATCH_K"])
+    db.session.add(search)
+    db.session.flush()
+    audit.record("match.search", actor=actor, object_type="match", object_id=search.id,
+                 details={"purpose": purpose, "case_ref": case_ref, "photo": photo.id})
+    return search
+
+
+def run_search(search: MatchSearch) -> MatchSearch:
+    """Find the faces of a pending search's photo and list candidates for each."""
+    faces = detect_faces(photo_store().get(search.photo.sha256))
+    gallery = current_gallery()
+    search.gallery_version = gallery_version()
+    limits = search.thresholds
+    for index, face in enumerate(faces):
+        top, right, bottom, left = face.box
+        row = MatchFace(index=index, top=top, right=right, bottom=bottom, left=left,
+                        quality=face.quality)
+        search.faces.append(row)
+        hits = gallery.search(face.encoding, k=search.k, max_distance=limits["weak"])
+        for rank, hit in enumerate(hits):
+            row.candidates.append(MatchCandidate(
+                person_id=hit.person_id, gallery_face_id=hit.face_id, rank=rank,
+                distance=round(hit.distance, 4), band=band(hit.distance, limits)))
+    search.status = "done"
+    db.session.flush()
+    audit.record("match.result", actor=search.uploaded_by, object_type="match",
+                 object_id=search.id, details={
+                     "faces": len(faces), "gallery_version": search.gallery_version,
+                     "thresholds": limits,
+                     "candidates": [[(c.person_id, c.distance, c.band) for c in f.candidates]
+                                    for f in search.faces]})
+    return search
+
+
+def fail_search(search: MatchSearch, message: str) -> None:
+    """Mark a search that could not run, keeping why."""
+    search.status, search.error = "failed", message[:2000]
+    audit.record("match.result", actor=search.uploaded_by, object_type="match",
+                 object_id=search.id, outcome="failed", details={"error": message[:200]})
+
+
+def can_see_search(user: User, search: MatchSearch) -> bool:
+    """The uploader, supervisors above the uploader's unit, and admins see a search."""
+    return user.role == "admin" or search.uploaded_by_id == user.id or (
+        user.role == "supervisor" and auth.in_scope(user, search.uploaded_by.unit_id))
+
+
+def get_search(actor: User, search_id: int) -> MatchSearch:
+    """Return a search the actor may see, or raise NotFound / Forbidden (audited)."""
+    search = db.session.get(MatchSearch, search_id)
+    if search is None:
+        raise NotFound(_("No such search."))
+    if not can_see_search(actor, search):
+        raise Forbidden(_("This search belongs to someone else."),
+                        audit={"action": "match.view", "actor": actor, "object_type": "match",
+                               "object_id": search.id})
+    return search
+
+
+def view_search(actor: User, search_id: int) -> MatchSearch:
+    """Return a search and audit that the actor looked at it."""
+    search = get_search(actor, search_id)
+    audit.record("match.view", actor=actor, object_type="match", object_id=search.id)
+    return search
+
+
+def visible_searches(actor: User, limit: int = 100) -> list[MatchSearch]:
+    """Return the newest searches the actor may see."""
+    query = select(MatchSearch).order_by(MatchSearch.id.desc()).limit(limit)
+    if actor.role == "officer":
+        query = query.where(MatchSearch.uploaded_by_id == actor.id)
+    elif actor.role == "supervisor":
+        query = query.join(User, User.id == MatchSearch.uploaded_by_id).where(
+            User.unit_id.in_(auth.subtree_ids(actor.unit_id)))
+    return list(db.session.scalars(query))
+
+
+def review_candidate(actor: User, search: MatchSearch, face_index: int, person_id: int,
+                     decision: str, note: str = "") -> MatchReview:
+    """Record a person's judgement of a candidate; a 'candidate' review becomes a Tip."""
+    if actor.role not in ("officer", "supervisor") or not can_see_search(actor, search):
+        raise Forbidden(_("You may not review this search."),
+                        audit={"action": "match.review", "actor": actor,
+                               "object_type": "match", "object_id": search.id})
+    errors = {}
+    if decision not in REVIEW_DECISIONS:
+        errors["decision"] = _("Must be one of: %(values)s.", values=", ".join(REVIEW_DECISIONS))
+    if not isinstance(note, str) or len(note) > 2000:
+        errors["note"] = _("At most %(n)d characters.", n=2000)
+    candidate = next((c for f in search.faces if f.index == face_index for c in f.candidates
+                      if c.person_id == person_id), None)
+    if candidate is None:
+        errors["person_id"] = _("This person is not a candidate for that face.")
+    if errors:
+        raise ValidationFailed(_("The review is not valid."), errors)
+    review = MatchReview(candidate=candidate, decision=decision, note=note.strip(),
+                         reviewer=actor)
+    if decision == "candidate":
+        review.tip_id = tip_from_review(actor, search, candidate, note).id
+    db.session.add(review)
+    db.session.flush()
+    audit.record("match.review", actor=actor, object_type="match", object_id=search.id,
+                 details={"face": face_index, "person": person_id, "decision": decision,
+                          "tip": review.tip_id})
+    return review
+
+
+def tip_from_review(actor: User, search: MatchSearch, candidate: MatchCandidate, note: str):
+    """Put a reviewed face candidate on the person's timeline as a tip from a match."""
+    from wanted.pursuit.services import record_match_tip
+
+    text = _("Face search #%(id)d (%(case)s): a reviewer marked this person as a possible "
+             "candidate (distance %(d).2f, %(band)s). %(note)s", id=search.id,
+             case=search.case_ref, d=candidate.distance, band=candidate.band, note=note)
+    return record_match_tip(actor, candidate.person, text=text.strip(),
+                            received_at=search.created_at)
+
+
+def search_as_json(search: MatchSearch, with_reviews: bool = False) -> dict:
+    """Return a search in the shape API.md gives."""
+    def candidate(c: MatchCandidate) -> dict:
+        body = {"person_id": c.person_id, "distance": c.distance, "band": c.band,
+                "full_name": c.person.full_name}
+        if with_reviews:
+            body["reviews"] = [{"decision": r.decision, "note": r.note,
+                                "by": r.reviewer.username, "at": r.reviewed_at.isoformat(),
+                                "tip_id": r.tip_id} for r in c.reviews]
+        return body
+
+    return {"id": search.id, "status": search.status, "error": search.error or None,
+            "purpose": search.purpose, "case_ref": search.case_ref,
+            "created_at": search.created_at.isoformat(),
+            "gallery_version": search.gallery_version, "thresholds": search.thresholds,
+            "faces": [{"index": f.index, "box": f.box, "quality": f.quality,
+                       "candidates": [candidate(c) for c in f.candidates]}
+                      for f in search.faces]}

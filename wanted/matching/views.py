@@ -2,15 +2,40 @@
 
 from io import BytesIO
 
-from flask import Blueprint, abort, send_file
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from wanted.errors import ValidationFailed
 from wanted.extensions import db
+from wanted.matching import services, tasks
+from wanted.matching.forms import ConfirmPhotoForm, PhotoForm, ReviewForm, SearchForm
+from wanted.matching.imaging import crop_jpeg
 from wanted.matching.models import Photo
 from wanted.matching.photos import can_see_photo
+from wanted.registry import services as registry
 from wanted.storage import photo_store
 
 bp = Blueprint("matching", __name__)
+# A pending registry photo waits this long for the officer's confirmation.
+CONFIRM_MAX_AGE = 3600
+
+
+def jpeg_response(data: bytes, etag: str):
+    """Send JPEG bytes that only this user's browser may cache."""
+    response = send_file(BytesIO(data), mimetype="image/jpeg", max_age=3600, etag=etag)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @bp.route("/photos/<int:photo_id>")
@@ -18,7 +43,108 @@ def photo(photo_id: int):
     record = db.get_or_404(Photo, photo_id)
     if not can_see_photo(current_user, record):
         abort(403)
-    response = send_file(BytesIO(photo_store().get(record.sha256)), mimetype="image/jpeg",
-                         max_age=3600, etag=record.sha256)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return jpeg_response(photo_store().get(record.sha256), record.sha256)
+
+
+@bp.route("/matches")
+def searches():
+    return render_template("matching/searches.html",
+                           searches=services.visible_searches(current_user))
+
+
+@bp.route("/matches/new", methods=["GET", "POST"])
+def new_search():
+    form = SearchForm()
+    if form.validate_on_submit():
+        try:
+            search = services.start_search(current_user, form.photo.data.read(),
+                                           form.purpose.data, form.case_ref.data)
+        except services.PhotoRejected as err:
+            db.session.rollback()
+            form.photo.errors = [err.message]
+            return render_template("matching/new.html", form=form), err.status
+        tasks.dispatch(search)
+        db.session.commit()
+        return redirect(url_for("matching.search", search_id=search.id))
+    return render_template("matching/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/matches/<int:search_id>")
+def search(search_id: int):
+    found = services.view_search(current_user, search_id)
+    db.session.commit()
+    return render_template("matching/search.html", search=found, review_form=ReviewForm(),
+                           persons_photos=services.primary_photos_of(found))
+
+
+@bp.route("/matches/<int:search_id>/faces/<int:index>.jpg")
+def face_crop(search_id: int, index: int):
+    found = services.get_search(current_user, search_id)
+    face = next((f for f in found.faces if f.index == index), None)
+    if face is None:
+        abort(404)
+    data = crop_jpeg(photo_store().get(found.photo.sha256), tuple(face.box))
+    return jpeg_response(data, f"{found.photo.sha256}-{index}")
+
+
+@bp.route("/matches/<int:search_id>/reviews", methods=["POST"])
+def review(search_id: int):
+    found = services.get_search(current_user, search_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash(_("The review is not valid."), "danger")
+        return redirect(url_for("matching.search", search_id=search_id))
+    try:
+        services.review_candidate(current_user, found, form.face.data, form.person_id.data,
+                                  form.decision.data, form.note.data or "")
+    except ValidationFailed as err:
+        db.session.rollback()
+        flash(" ".join(err.fields.values()) or err.message, "danger")
+        return redirect(url_for("matching.search", search_id=search_id))
+    db.session.commit()
+    flash(_("Review recorded."), "success")
+    return redirect(url_for("matching.search", search_id=search_id) + f"#face-{form.face.data}")
+
+
+def confirm_serializer() -> URLSafeTimedSerializer:
+    """Sign pending uploads so a confirmation can only name a photo this flow checked."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registry-photo")
+
+
+@bp.route("/persons/<int:person_id>/photos/new", methods=["GET", "POST"])
+def add_photo(person_id: int):
+    person = registry.get_person(person_id)
+    registry.ensure_can_work_on(current_user, person, "photo.add")
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            check = services.check_registry_photo(current_user, person, form.photo.data.read())
+        except services.PhotoRejected as err:
+            form.photo.errors = [err.message]
+            return render_template("matching/add_photo.html", form=form, person=person), \
+                err.status
+        photo_store().put(check.checked.sha256, check.checked.data)
+        confirm = ConfirmPhotoForm(upload=confirm_serializer().dumps(
+            {"sha256": check.checked.sha256, "person": person.id}))
+        return render_template("matching/confirm_photo.html", form=confirm, person=person,
+                               check=check, duplicates=services.duplicate_persons(check))
+    return render_template("matching/add_photo.html", form=form, person=person), (
+        422 if form.errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/photos/confirm", methods=["POST"])
+def confirm_photo(person_id: int):
+    person = registry.get_person(person_id)
+    form = ConfirmPhotoForm()
+    try:
+        pending = confirm_serializer().loads(form.upload.data or "", max_age=CONFIRM_MAX_AGE)
+    except BadSignature:
+        abort(400)
+    if pending["person"] != person.id or not form.validate_on_submit():
+        abort(400)
+    check = services.check_registry_photo(current_user, person,
+                                          photo_store().get(pending["sha256"]))
+    services.save_registry_photo(current_user, person, check)
+    db.session.commit()
+    flash(_("Photo added with %(n)d face(s).", n=len(check.faces)), "success")
+    return redirect(url_for("registry.person", person_id=person.id))

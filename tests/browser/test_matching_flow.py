@@ -1,0 +1,40 @@
+"""An officer uploads a field photo, sees the candidates as leads, and records a review."""
+
+from tests.conftest import FACES
+from wanted.auth import services as auth
+from wanted.extensions import db
+from wanted.matching import services as matching
+from wanted.registry.services import create_person
+
+
+def enrol(app, name: str, relative: str) -> None:
+    with app.app_context():
+        officer = auth.user_by_username("off_a")
+        person = create_person(officer, {"full_name": name})
+        check = matching.check_registry_photo(officer, person, (FACES / relative).read_bytes())
+        matching.save_registry_photo(officer, person, check)
+        db.session.commit()
+
+
+def test_upload_see_candidates_and_review(live_app, live_server, page, sign_in):
+    enrol(live_app, "Đối tượng thử nghiệm A", "obama/1.jpg")
+    enrol(live_app, "Đối tượng thử nghiệm B", "Yao_Ming/1.jpg")
+    sign_in("off_a")
+    page.goto(f"{live_server}/matches/new")
+    page.set_input_files("#photo", str(FACES / "obama/2.jpg"))
+    page.fill("#purpose", "Xác minh người nghi vấn tại bến xe")
+    page.fill("#case_ref", "VV-07/2026")
+    page.click("main form button[type=submit]")
+
+    page.wait_for_selector("[data-testid=candidate]")
+    assert page.locator("[data-testid=lead-warning]").is_visible()
+    first = page.locator("[data-testid=candidate]").first
+    assert "Đối tượng thử nghiệm A" in first.inner_text()
+    assert page.locator("img.face-crop").first.evaluate("img => img.naturalWidth") > 0
+
+    first.locator("select[name=decision]").select_option("candidate")
+    first.locator("input[name=note]").fill("Khớp vết sẹo ở cằm")
+    first.locator("button[type=submit]").click()
+    review = page.locator("[data-testid=review]").first
+    review.wait_for()
+    assert "Khớp vết sẹo ở cằm" in review.inner_text()

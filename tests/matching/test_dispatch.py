@@ -1,0 +1,85 @@
+"""A match search never holds a web worker for long: a bounded inline slot, or the RQ queue."""
+
+import time
+import uuid
+
+import pytest
+from redis import Redis
+from rq import Queue, SimpleWorker
+
+from tests.matching.test_search_flow import ENROL, enrol, match
+from wanted import create_app
+from wanted.matching.services import encoding_slots
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def test_inline_searches_wait_for_a_slot_then_answer_503(app, client, token, province):
+    app.config["MATCH_SLOT_WAIT"] = 0.2
+    headers = token("off_a")
+    with app.app_context():
+        slots = encoding_slots()
+    assert slots.acquire(timeout=1)  # another request is encoding right now
+    try:
+        started = time.monotonic()
+        response = match(client, headers, "obama/2.jpg")
+        waited = time.monotonic() - started
+        # Pages stay responsive meanwhile: only encoding is bounded.
+        assert client.get("/api/v1/persons", headers=headers).status_code == 200
+    finally:
+        slots.release()
+    assert response.status_code == 503 and response.json["error"]["code"] == "busy"
+    assert waited < 2
+    assert client.get("/api/v1/audit?action=match.result",
+                      headers=token("admin")).json["items"] == []
+    assert match(client, headers, "obama/2.jpg").status_code == 201
+
+
+@pytest.fixture
+def queued_app(database_url, tmp_path):
+    """An app that sends searches to a queue of its own on the machine's Redis."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": REDIS_URL,
+                      "RQ_QUEUE": f"test-{uuid.uuid4().hex}",
+                      "STORAGE_DIR": str(tmp_path / "photos")})
+    yield app
+    Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(REDIS_URL)).delete(
+        delete_jobs=True)
+
+
+def test_with_redis_the_search_is_queued_and_a_worker_finishes_it(
+        queued_app, province, make_person, token):
+    client = queued_app.test_client()
+    with queued_app.app_context():
+        from wanted.auth import services as auth
+        from wanted.extensions import db
+
+        value = auth.issue_token(auth.user_by_username("off_a"))
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {value}"}
+    person = make_person(full_name="Test obama")
+    assert enrol(client, headers, person.id, ENROL["obama"]).status_code == 201
+
+    started = time.monotonic()
+    response = match(client, headers, "obama/2.jpg")
+    assert time.monotonic() - started < 1.5  # nothing was encoded in the request
+    assert response.status_code == 201
+    assert response.json["status"] == "pending" and response.json["faces"] == []
+    queue = Queue(queued_app.config["RQ_QUEUE"], connection=Redis.from_url(REDIS_URL))
+    assert queue.count == 1
+
+    with queued_app.app_context():
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    done = client.get(f"/api/v1/matches/{response.json['id']}", headers=headers).json
+    assert done["status"] == "done"
+    assert done["faces"][0]["candidates"][0]["person_id"] == person.id
+
+
+def test_pending_search_page_says_it_is_running(queued_app, province):
+    client = queued_app.test_client()
+    client.post("/login", data={"username": "off_a", "password": "correct-horse-42"})
+    from tests.conftest import FACES
+
+    response = client.post("/matches/new", data={
+        "photo": ((FACES / "obama/2.jpg").open("rb"), "a.jpg"), "purpose": "xác minh",
+        "case_ref": "VV-1"}, content_type="multipart/form-data", follow_redirects=True)
+    assert 'data-testid="search-pending"' in response.get_data(as_text=True)

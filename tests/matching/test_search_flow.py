@@ -1,0 +1,182 @@
+"""Face matching through the API and pages: enrol, search, review, duplicates, bad uploads."""
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from tests.conftest import FACES
+from wanted.extensions import db
+from wanted.matching.models import Face, MatchSearch, Photo
+from wanted.storage import LocalPhotoStore
+
+ENROL = {"obama": "obama/1.jpg", "biden": "biden/2.jpg", "Yao_Ming": "Yao_Ming/1.jpg",
+         "Vicki_ZhaoWei": "Vicki_ZhaoWei/1.jpg"}
+
+
+def photo_file(relative: str) -> tuple[io.BytesIO, str]:
+    return io.BytesIO((FACES / relative).read_bytes()), relative.replace("/", "_")
+
+
+def enrol(client, headers, person_id: int, relative: str):
+    return client.post(f"/api/v1/persons/{person_id}/photos", headers=headers,
+                       data={"photo": photo_file(relative)}, content_type="multipart/form-data")
+
+
+def match(client, headers, relative: str | None = None, raw: bytes | None = None, **form):
+    data = {"purpose": "xác minh đối tượng", "case_ref": "VV-12/2026", **form}
+    if relative or raw is not None:
+        data["photo"] = photo_file(relative) if relative else (io.BytesIO(raw), "x.jpg")
+    return client.post("/api/v1/matches", headers=headers, data=data,
+                       content_type="multipart/form-data")
+
+
+@pytest.fixture
+def gallery(client, token, province, make_person):
+    """Registry persons, each enrolled with one photo of a real identity (test data only)."""
+    headers = token("off_a")
+    people = {}
+    for name, relative in ENROL.items():
+        person = make_person(full_name=f"Test {name}")
+        response = enrol(client, headers, person.id, relative)
+        assert response.status_code == 201, response.json
+        assert response.json["faces"] == 1
+        people[name] = person.id
+    return people
+
+
+def test_another_photo_of_each_enrolled_person_puts_them_first(client, token, gallery):
+    headers = token("off_b")
+    for name, relative in [("obama", "obama/2.jpg"), ("biden", "biden/1.jpg"),
+                           ("Yao_Ming", "Yao_Ming/3.jpg"),
+                           ("Vicki_ZhaoWei", "Vicki_ZhaoWei/2.jpg")]:
+        response = match(client, headers, relative)
+        assert response.status_code == 201, response.json
+        faces = response.json["faces"]
+        assert len(faces) == 1
+        first = faces[0]["candidates"][0]
+        assert first["person_id"] == gallery[name], relative
+        assert first["band"] in ("strong", "possible")
+        distances = [c["distance"] for c in faces[0]["candidates"]]
+        assert distances == sorted(distances)
+
+
+def test_a_person_not_enrolled_gets_no_strong_candidate(client, token, gallery):
+    for relative in ("Zhang_Qiang/1.jpg", "clapton/1.jpg", "Tom_Cruise/1.jpg"):
+        faces = match(client, token("off_a"), relative).json["faces"]
+        bands = [c["band"] for face in faces for c in face["candidates"]]
+        assert "strong" not in bands, relative
+
+
+def test_no_face_and_many_faces(client, token, login, gallery):
+    response = match(client, token("off_a"), "_noface/1.jpg")
+    assert response.status_code == 201 and response.json["faces"] == []
+    login("off_a")
+    page = client.get(f"/matches/{response.json['id']}").get_data(as_text=True)
+    assert 'data-testid="no-face"' in page
+    multi = sorted(p.name for p in (FACES / "_multiface").iterdir())[0]
+    faces = match(client, token("off_a"), f"_multiface/{multi}").json["faces"]
+    assert len(faces) >= 2
+    assert all("candidates" in face and len(face["box"]) == 4 for face in faces)
+
+
+def test_purpose_and_case_ref_are_required(client, token, gallery):
+    response = match(client, token("off_a"), "obama/2.jpg", purpose="", case_ref="")
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {"purpose", "case_ref"}
+    assert match(client, token("off_a"), None).json["error"]["fields"].keys() == {"photo"}
+
+
+def counts(app):
+    with app.app_context():
+        photos = db.session.scalar(select(func.count(Photo.id)))
+        searches = db.session.scalar(select(func.count(MatchSearch.id)))
+    return photos, searches, LocalPhotoStore(app.config["STORAGE_DIR"]).count()
+
+
+def bomb_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(out, "PNG")
+    return out.getvalue()
+
+
+def jpeg(size=(64, 64)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "grey").save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("make", "status", "code"), [
+    (lambda: b"", 400, "empty"),
+    (lambda: b"<html><script>alert(1)</script></html>" + jpeg(), 415, "unsupported_type"),
+    (lambda: jpeg()[:200], 400, "corrupt"),
+    (bomb_png, 400, "too_many_pixels"),
+    (lambda: jpeg((3000, 16)), 400, "bad_dimensions"),
+])
+def test_hostile_uploads_get_a_clear_4xx_and_store_nothing(app, client, token, province,
+                                                           make, status, code):
+    before = counts(app)
+    response = match(client, token("off_a"), raw=make())
+    assert response.status_code == status
+    assert response.json["error"]["code"] == code
+    assert response.json["error"]["fields"]["photo"]
+    assert counts(app) == before
+
+
+def test_upload_over_the_limit_is_413(app, client, token, province):
+    app.config["MAX_UPLOAD_BYTES"] = 1000
+    response = match(client, token("off_a"), raw=jpeg((400, 400)) + b"\0" * 2000)
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
+
+
+def test_review_as_candidate_becomes_a_tip_on_the_timeline(client, token, login, gallery):
+    headers = token("off_b")
+    search = match(client, headers, "obama/2.jpg").json
+    url = f"/api/v1/matches/{search['id']}/reviews"
+    bad = client.post(url, json={"face": 0, "person_id": gallery["biden"],
+                                 "decision": "candidate"}, headers=headers)
+    assert bad.status_code == 422  # biden is not a candidate for this face
+    review = client.post(url, json={"face": 0, "person_id": gallery["obama"],
+                                    "decision": "candidate", "note": "giống vết sẹo"},
+                         headers=headers)
+    assert review.status_code == 201 and review.json["tip_id"]
+    read = client.get(f"/api/v1/matches/{search['id']}", headers=headers).json
+    reviews = read["faces"][0]["candidates"][0]["reviews"]
+    assert [(r["decision"], r["by"]) for r in reviews] == [("candidate", "off_b")]
+    timeline = client.get(f"/api/v1/persons/{gallery['obama']}/timeline", headers=headers).json
+    tips = [e for e in timeline["items"] if e["kind"] == "tip"]
+    assert tips and tips[0]["source"] == "match"
+
+
+def test_others_cannot_see_a_search_but_a_supervisor_above_can(client, token, gallery):
+    search = match(client, token("off_a"), "obama/2.jpg").json
+    assert client.get(f"/api/v1/matches/{search['id']}", headers=token("off_b")).status_code == 403
+    assert client.get(f"/api/v1/matches/{search['id']}", headers=token("sup_b")).status_code == 403
+    assert client.get(f"/api/v1/matches/{search['id']}", headers=token("chief")).status_code == 200
+    assert match(client, token("admin"), "obama/2.jpg").status_code == 403
+
+
+def test_duplicate_check_names_the_nearby_person(client, token, gallery, make_person):
+    newcomer = make_person(full_name="Bản ghi mới")
+    response = enrol(client, token("off_a"), newcomer.id, "obama/4.jpg")
+    assert response.status_code == 201
+    assert [d["person_id"] for d in response.json["possible_duplicates"]] == [gallery["obama"]]
+
+
+def test_closed_person_leaves_the_gallery_at_once(client, token, gallery):
+    headers = token("off_a")
+    first = match(client, headers, "obama/2.jpg").json["faces"][0]["candidates"]
+    assert first[0]["person_id"] == gallery["obama"]
+    response = client.post(f"/api/v1/persons/{gallery['obama']}/status", headers=token("sup_a"),
+                           json={"status": "arrested", "reason": "bắt theo lệnh"})
+    assert response.status_code == 200, response.json
+    after = match(client, headers, "obama/2.jpg").json["faces"][0]["candidates"]
+    assert gallery["obama"] not in [c["person_id"] for c in after]
+
+
+def test_gallery_faces_are_stored_with_their_model(app, gallery):
+    with app.app_context():
+        face = db.session.scalars(select(Face)).first()
+        assert face.model.startswith("dlib") and len(face.encoding) == 512
+        assert face.quality["size"] > 40

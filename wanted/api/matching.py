@@ -1,0 +1,89 @@
+"""Face matching in the API: searches, reviews and registry photos."""
+
+from flask import g, request
+from flask_babel import gettext as _
+
+from wanted.api.core import api_route, json_body
+from wanted.api.schemas import error_responses, ref
+from wanted.errors import ValidationFailed
+from wanted.extensions import db
+from wanted.matching import services, tasks
+from wanted.registry import services as registry
+
+UPLOAD = {
+    "type": "object", "required": ["photo", "purpose", "case_ref"],
+    "properties": {"photo": {"type": "string", "format": "binary"},
+                   "purpose": {"type": "string"}, "case_ref": {"type": "string"}},
+}
+PHOTO_UPLOAD = {"type": "object", "required": ["photo"],
+                "properties": {"photo": {"type": "string", "format": "binary"}}}
+REVIEW = {
+    "type": "object", "required": ["face", "person_id", "decision"],
+    "properties": {"face": {"type": "integer"}, "person_id": {"type": "integer"},
+                   "decision": {"type": "string",
+                                "enum": ["candidate", "not_candidate", "inconclusive"]},
+                   "note": {"type": "string"}},
+}
+
+
+def uploaded_photo() -> bytes:
+    """Return the bytes of the multipart field `photo`, or raise 422 naming it."""
+    upload = request.files.get("photo")
+    if upload is None:
+        raise ValidationFailed(_("Send the photo as the multipart field 'photo'."),
+                               {"photo": _("Choose a photo.")})
+    return upload.read()
+
+
+@api_route("/matches", "POST", "Search a field photo against the registry faces", tag="matching",
+           body=UPLOAD, body_type="multipart/form-data",
+           responses={201: {"description": "The search; status 'pending' while a worker runs it",
+                            "schema": ref("MatchSearch")},
+                      **error_responses(400, 401, 403, 413, 415, 422, 503)})
+def create_match():
+    search = services.start_search(g.actor, uploaded_photo(), request.form.get("purpose"),
+                                   request.form.get("case_ref"))
+    tasks.dispatch(search)
+    db.session.commit()
+    return services.search_as_json(search), 201
+
+
+@api_route("/matches/<int:search_id>", "GET", "Read a search with its candidates and reviews",
+           tag="matching", responses={200: {"description": "The search",
+                                            "schema": ref("MatchSearch")},
+                                      **error_responses(401, 403, 404)})
+def get_match(search_id: int):
+    search = services.view_search(g.actor, search_id)
+    db.session.commit()
+    return services.search_as_json(search, with_reviews=True)
+
+
+@api_route("/matches/<int:search_id>/reviews", "POST", "Review one candidate of one face",
+           tag="matching", body=REVIEW,
+           responses={201: {"description": "The review"}, **error_responses(401, 403, 404, 422)})
+def review_match(search_id: int):
+    search = services.get_search(g.actor, search_id)
+    data = json_body()
+    face, person_id = data.get("face"), data.get("person_id")
+    if not isinstance(face, int) or not isinstance(person_id, int):
+        raise ValidationFailed(_("The review is not valid."), {
+            name: _("Must be a whole number.") for name, value in
+            (("face", face), ("person_id", person_id)) if not isinstance(value, int)})
+    review = services.review_candidate(g.actor, search, face, person_id, data.get("decision"),
+                                       data.get("note") or "")
+    db.session.commit()
+    return {"id": review.id, "decision": review.decision, "tip_id": review.tip_id}, 201
+
+
+@api_route("/persons/<int:person_id>/photos", "POST",
+           "Add a registry photo; reports persons whose faces are near", tag="persons",
+           body=PHOTO_UPLOAD, body_type="multipart/form-data",
+           responses={201: {"description": "{id, faces, possible_duplicates}"},
+                      **error_responses(400, 401, 403, 404, 413, 415, 422)})
+def add_person_photo(person_id: int):
+    person = registry.get_person(person_id)
+    check = services.check_registry_photo(g.actor, person, uploaded_photo())
+    photo = services.save_registry_photo(g.actor, person, check)
+    db.session.commit()
+    return {"id": photo.id, "faces": len(check.faces),
+            "possible_duplicates": check.duplicates}, 201

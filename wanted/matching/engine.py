@@ -1,0 +1,87 @@
+"""Find and encode faces; the only module that speaks to face_recognition."""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import face_recognition
+import numpy as np
+from PIL import Image, ImageFile, ImageOps
+
+# Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
+# photo intake must refuse truncated files, so it is turned off again.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+MODEL_NAMES = {"hog": "dlib_resnet_v1+hog", "cnn": "dlib_resnet_v1+mmod_cnn"}
+DEFAULT_MAX_SIDE = 1000
+# Blur is measured on the face resized to this square so photos of any size compare.
+BLUR_SIDE = 128
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    """A face in a photo: its box (top, right, bottom, left), encoding and quality figures."""
+
+    box: Box
+    encoding: np.ndarray
+    model: str
+    quality: dict[str, float]
+
+
+def load_rgb(source: bytes | Path) -> Image.Image:
+    """Open a stored or trusted photo as upright RGB pixels."""
+    with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
+        return ImageOps.exif_transpose(image).convert("RGB")
+
+
+def find_faces(image: Image.Image, *, model: str = "hog", upsample: int = 1,
+               max_side: int = DEFAULT_MAX_SIDE) -> list[DetectedFace]:
+    """Find every face in an RGB image and encode each one."""
+    return [DetectedFace(box, encode_face(image, box), MODEL_NAMES[model], face_quality(image, box))
+            for box in locate_faces(image, model=model, upsample=upsample, max_side=max_side)]
+
+
+def locate_faces(image: Image.Image, *, model: str, upsample: int, max_side: int) -> list[Box]:
+    """Detect faces on a copy scaled for speed and return their boxes in the image's pixels."""
+    scale = detection_scale(image.size, upsample=upsample, max_side=max_side)
+    size = (round(image.width * scale), round(image.height * scale))
+    # reducing_gap=1 shrinks by whole factors first: several times faster on 12 MP photos.
+    probe = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0) if scale != 1 else image
+    found = face_recognition.face_locations(np.asarray(probe), 0, model)
+    return [_scale_box(box, 1 / scale, image.size) for box in found]
+
+
+def encode_face(image: Image.Image, box: Box) -> np.ndarray:
+    """Compute the 128-number encoding of the face in a box at the image's full resolution."""
+    top, right, bottom, left = box
+    height, width = bottom - top, right - left
+    # A margin of one face on each side holds the whole aligned chip, so only it is converted.
+    region = (max(0, left - width), max(0, top - height),
+              min(image.width, right + width), min(image.height, bottom + height))
+    pixels = np.asarray(image.crop(region))
+    local = (top - region[1], right - region[0], bottom - region[1], left - region[0])
+    return face_recognition.face_encodings(pixels, [local])[0].astype(np.float32)
+
+
+def detection_scale(size: tuple[int, int], *, upsample: int, max_side: int) -> float:
+    """Return the factor that brings a photo to its longest side capped at max_side, upsampled."""
+    longest = max(size)
+    return min(longest, max_side) * 2**upsample / longest
+
+
+def _scale_box(box: Box, factor: float, size: tuple[int, int]) -> Box:
+    """Map a (top, right, bottom, left) box by a factor, kept inside an image of that size."""
+    top, right, bottom, left = (round(v * factor) for v in box)
+    width, height = size
+    return max(0, top), min(width, right), min(height, bottom), max(0, left)
+
+
+def face_quality(image: Image.Image, box: Box) -> dict[str, float]:
+    """Measure a face's height in pixels and its sharpness (variance of the Laplacian)."""
+    top, right, bottom, left = box
+    grey = image.crop((left, top, right, bottom)).convert("L").resize((BLUR_SIDE, BLUR_SIDE))
+    g = np.asarray(grey, dtype=np.float32)
+    laplacian = g[:-2, 1:-1] + g[2:, 1:-1] + g[1:-1, :-2] + g[1:-1, 2:] - 4 * g[1:-1, 1:-1]
+    return {"size": float(bottom - top), "blur": round(float(laplacian.var()), 1)}

@@ -1,0 +1,189 @@
+"""The in-memory gallery of registry faces, searched by encoding distance and grouped by person."""
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import faiss
+import numpy as np
+
+DIMENSIONS = 128
+BANDS = ("strong", "possible", "weak")
+# Calibrated on ../shared/data/faces; the figures and the reasoning are in docs/matching.md.
+DEFAULT_THRESHOLDS = {"strong": 0.45, "possible": 0.50, "weak": 0.55}
+DEFAULT_APPROX_THRESHOLD = 200_000
+# HNSW settings measured in bench/matching.py: recall@10 >= 0.99 on face-like data at 1M faces.
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 40
+HNSW_EF_SEARCH = 256
+# Faces fetched per wanted person before grouping; grows by this factor while persons are short.
+FETCH_FACTOR = 4
+
+Encoding = np.ndarray | bytes | Sequence[float]
+FaceRow = tuple[int, int, Encoding]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A registry person near a searched face, by the distance of their nearest face."""
+
+    person_id: int
+    face_id: int
+    distance: float
+
+
+def band(distance: float, thresholds: Mapping[str, float]) -> str | None:
+    """Name the band of a distance: strong, possible or weak; None beyond weak."""
+    return next((name for name in BANDS if distance <= thresholds[name]), None)
+
+
+def encoding_matrix(encodings: Sequence[Encoding]) -> np.ndarray:
+    """Stack encodings given as arrays or 128 float32 little-endian bytes into one matrix."""
+    blob = b"".join(e if isinstance(e, bytes) else np.asarray(e, "<f4").tobytes()
+                    for e in encodings)
+    matrix = np.frombuffer(blob, "<f4").astype(np.float32).reshape(-1, DIMENSIONS)
+    if len(matrix) != len(encodings):
+        raise ValueError("every encoding must hold 128 numbers")
+    return matrix
+
+
+class _ExactIndex:
+    """Brute-force nearest faces: exact, and fast enough below a few hundred thousand faces."""
+
+    def __init__(self, encodings: np.ndarray) -> None:
+        self.encodings = encodings
+        self.sq_norms = np.einsum("ij,ij->i", encodings, encodings)
+
+    def nearest(self, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distances and rows of the n nearest faces, nearest first."""
+        sq = self.sq_norms - 2 * (self.encodings @ query)
+        rows = np.argpartition(sq, n - 1)[:n] if n < len(sq) else np.arange(len(sq))
+        # The expansion is fast but loses precision; the few rows chosen are measured directly.
+        distances = np.linalg.norm(self.encodings[rows] - query, axis=1)
+        order = np.argsort(distances, kind="stable")
+        return distances[order], rows[order]
+
+
+class _HnswIndex:
+    """Approximate nearest faces through a FAISS HNSW graph, for large galleries."""
+
+    def __init__(self, encodings: np.ndarray, m: int, ef_search: int) -> None:
+        self.index = faiss.IndexHNSWFlat(DIMENSIONS, m)
+        self.index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        self.index.add(encodings)
+        self.ef_search = ef_search
+
+    def nearest(self, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the distances and rows of about the n nearest faces, nearest first."""
+        params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, n))
+        sq, rows = self.index.search(query[None], n, params=params)
+        found = rows[0] >= 0
+        return np.sqrt(np.maximum(sq[0][found], 0)), rows[0][found]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Faces under one index, with a mask that hides the faces of removed persons."""
+
+    face_ids: np.ndarray
+    person_ids: np.ndarray
+    visible: np.ndarray
+    index: _ExactIndex | _HnswIndex | None
+
+    def nearest(self, query: np.ndarray, n: int, max_distance: float
+                ) -> tuple[list[Candidate], bool]:
+        """Return the visible faces among the n nearest within max_distance, and if that was all."""
+        if self.index is None:
+            return [], True
+        distances, rows = self.index.nearest(query, min(n, len(self.face_ids)))
+        exhausted = len(rows) < n or distances[-1] > max_distance
+        keep = self.visible[rows] & (distances <= max_distance)
+        return [Candidate(int(person_id), int(face_id), float(distance))
+                for person_id, face_id, distance in zip(
+                    self.person_ids[rows[keep]], self.face_ids[rows[keep]], distances[keep],
+                    strict=True)], exhausted
+
+    def hide_person(self, person_id: int) -> "_Part":
+        """Return this part with one person's faces hidden."""
+        return replace(self, visible=self.visible & (self.person_ids != person_id))
+
+
+def _make_part(rows: Sequence[FaceRow], hnsw: tuple[int, int] | None = None) -> _Part:
+    """Index the faces exactly, or through HNSW when given its (M, efSearch)."""
+    face_ids = np.array([row[0] for row in rows], dtype=np.int64)
+    person_ids = np.array([row[1] for row in rows], dtype=np.int64)
+    encodings = encoding_matrix([row[2] for row in rows])
+    if not rows:
+        index = None
+    elif hnsw:
+        index = _HnswIndex(encodings, *hnsw)
+    else:
+        index = _ExactIndex(encodings)
+    return _Part(face_ids, person_ids, np.ones(len(rows), dtype=bool), index)
+
+
+class Gallery:
+    """Faces of registry persons in memory; searches read a snapshot while writers swap in new ones.
+
+    `build` indexes every face (HNSW above approx_threshold); `add` keeps later faces in a small
+    exact part beside it until the next `build`, so adding a face never rebuilds a large index.
+    """
+
+    def __init__(self, approx_threshold: int = DEFAULT_APPROX_THRESHOLD, *, hnsw_m: int = HNSW_M,
+                 ef_search: int = HNSW_EF_SEARCH) -> None:
+        self.approx_threshold = approx_threshold
+        self.hnsw_m = hnsw_m
+        self.ef_search = ef_search
+        self._write_lock = threading.Lock()
+        self._recent_rows: list[FaceRow] = []
+        self._parts = (_make_part([]), _make_part([]))
+
+    def __len__(self) -> int:
+        return sum(int(part.visible.sum()) for part in self._parts)
+
+    @property
+    def is_approximate(self) -> bool:
+        """Tell whether the main part is searched through HNSW."""
+        return isinstance(self._parts[0].index, _HnswIndex)
+
+    def build(self, rows: Iterable[FaceRow]) -> None:
+        """Index all faces (face_id, person_id, encoding) anew, replacing what was there."""
+        rows = list(rows)
+        hnsw = (self.hnsw_m, self.ef_search) if len(rows) > self.approx_threshold else None
+        main = _make_part(rows, hnsw)
+        with self._write_lock:
+            self._recent_rows = []
+            self._parts = (main, _make_part([]))
+
+    def add(self, rows: Iterable[FaceRow]) -> None:
+        """Add faces (face_id, person_id, encoding) without rebuilding the main index."""
+        with self._write_lock:
+            self._recent_rows = self._recent_rows + list(rows)
+            self._parts = (self._parts[0], _make_part(self._recent_rows))
+
+    def remove_person(self, person_id: int) -> None:
+        """Stop returning any face of a person."""
+        with self._write_lock:
+            self._recent_rows = [row for row in self._recent_rows if row[1] != person_id]
+            self._parts = (self._parts[0].hide_person(person_id),
+                           self._parts[1].hide_person(person_id))
+
+    def search(self, encoding: Encoding, *, k: int, max_distance: float) -> list[Candidate]:
+        """Return up to k persons whose nearest face is within max_distance, nearest first."""
+        query = encoding_matrix([encoding])[0]
+        parts = self._parts
+        fetch = FETCH_FACTOR * max(k, 1)
+        while True:
+            found = [part.nearest(query, fetch, max_distance) for part in parts]
+            candidates = _best_per_person(hit for hits, _ in found for hit in hits)
+            if len(candidates) >= k or all(exhausted for _, exhausted in found):
+                return candidates[:k]
+            fetch *= FETCH_FACTOR
+
+
+def _best_per_person(hits: Iterable[Candidate]) -> list[Candidate]:
+    """Keep each person's nearest face, nearest persons first."""
+    best: dict[int, Candidate] = {}
+    for hit in sorted(hits, key=lambda h: (h.distance, h.face_id)):
+        best.setdefault(hit.person_id, hit)
+    return list(best.values())
