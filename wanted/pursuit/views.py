@@ -1,5 +1,191 @@
-"""Pages of the pursuit area."""
+"""Pages of the pursuit: logging work on a person, status changes, follow-ups and hits."""
 
-from flask import Blueprint
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from wanted.auth import services as auth
+from wanted.auth.models import User
+from wanted.auth.views import attach_errors, safe_next
+from wanted.errors import ValidationFailed
+from wanted.extensions import db
+from wanted.pursuit import services
+from wanted.pursuit.forms import (
+    ATTEMPT_OUTCOME,
+    CHANNEL,
+    OUTREACH_OUTCOME,
+    TIP_SOURCE,
+    TIP_STATUS,
+    ActionForm,
+    AttemptForm,
+    OutreachForm,
+    ReassignForm,
+    SettleTipForm,
+    StatusForm,
+    TipForm,
+)
+from wanted.registry import services as registry
+from wanted.registry.models import WantedPerson
+from wanted.timeutil import utcnow
 
 bp = Blueprint("pursuit", __name__)
+
+# Each kind of logged work: its form, its service, and the form field holding its time.
+LOGS = {
+    "outreach": (OutreachForm, services.log_outreach, "contacted_at"),
+    "attempt": (AttemptForm, services.log_attempt, "attempted_at"),
+    "tip": (TipForm, services.create_tip, "received_at"),
+}
+
+
+@dataclass
+class PersonPanel:
+    """What the person page shows of the pursuit: forms for those allowed, and the timeline."""
+
+    timeline: list[dict]
+    forms: dict[str, FlaskForm]
+    status_form: StatusForm | None
+    reassign_form: ReassignForm | None
+
+
+@bp.app_context_processor
+def pursuit_globals() -> dict:
+    """Give templates the pursuit panel, the pending hits and the pursuit labels."""
+    return {"pursuit_panel": person_panel, "pending_hits": lambda: services.pending_hits(
+        current_user), "CHANNEL": CHANNEL, "OUTREACH_OUTCOME": OUTREACH_OUTCOME,
+        "ATTEMPT_OUTCOME": ATTEMPT_OUTCOME, "TIP_SOURCE": TIP_SOURCE, "TIP_STATUS": TIP_STATUS,
+        "now_utc": utcnow}
+
+
+def person_panel(person: WantedPerson) -> PersonPanel:
+    """Build the pursuit panel of a person for the current user."""
+    can_work = auth.can_work_on(current_user, person.unit_id)
+    forms = {kind: new_log_form(kind) for kind in LOGS} if can_work else {}
+    status_form = None
+    if auth.can_close_case(current_user, person.unit_id) and services.allowed_statuses(person):
+        status_form = StatusForm(formdata=None)
+        status_form.set_choices(services.allowed_statuses(person))
+    reassign_form = None
+    if current_user.role == "supervisor" and can_work:
+        reassign_form = reassign_form_for(person, formdata=None)
+    return PersonPanel(services.timeline(person), forms, status_form, reassign_form)
+
+
+def new_log_form(kind: str, formdata=None) -> FlaskForm:
+    """Return the form of a kind of work, its time set to now (local) when empty."""
+    form = LOGS[kind][0](formdata=formdata)
+    time_field = getattr(form, LOGS[kind][2])
+    if formdata is None:
+        time_field.data = datetime.now(services.local_zone()).replace(second=0, microsecond=0,
+                                                                      tzinfo=None)
+    return form
+
+
+def reassign_form_for(person: WantedPerson, formdata=None) -> ReassignForm:
+    """Offer the officers of the person's unit and the units around it."""
+    form = ReassignForm(formdata=formdata)
+    units = auth.subtree_ids(current_user.unit_id)
+    users = db.session.scalars(select(User).where(
+        User.unit_id.in_(units), User.role.in_(("officer", "supervisor")), User.active)
+        .order_by(User.username))
+    form.officer.choices = [("", "—")] + [(u.username, f"{u.display_name} ({u.username})")
+                                          for u in users]
+    if formdata is None:
+        form.officer.data = person.officer.username if person.officer else ""
+    return form
+
+
+def back_to(person: WantedPerson) -> str:
+    """Return the person page's timeline."""
+    return url_for("registry.person", person_id=person.id, _anchor="timeline")
+
+
+@bp.route("/persons/<int:person_id>/log/<kind>", methods=["GET", "POST"])
+def log(person_id: int, kind: str):
+    if kind not in LOGS:
+        return render_template("errors.html", status=404, message=_("Not found.")), 404
+    person = registry.get_person(person_id)
+    registry.ensure_can_work_on(current_user, person, f"{kind}.create")
+    form = new_log_form(kind, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            LOGS[kind][1](current_user, person, form.to_data())
+        except ValidationFailed as err:
+            db.session.rollback()
+            attach_errors(form, err)
+        else:
+            db.session.commit()
+            flash(_("Saved to the timeline."), "success")
+            return redirect(back_to(person))
+    return render_template("pursuit/log.html", form=form, person=person, kind=kind), (
+        422 if form.errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/status", methods=["GET", "POST"])
+def status(person_id: int):
+    person = registry.get_person(person_id)
+    services.ensure_can_close(current_user, person)
+    form = StatusForm()
+    form.set_choices(services.allowed_statuses(person))
+    if form.validate_on_submit():
+        try:
+            services.change_status(current_user, person, form.status.data, form.reason.data,
+                                   form.document_number.data or "")
+        except ValidationFailed as err:
+            db.session.rollback()
+            attach_errors(form, err)
+        else:
+            db.session.commit()
+            flash(_("Status changed."), "success")
+            return redirect(back_to(person))
+    return render_template("pursuit/status.html", form=form, person=person), (
+        422 if form.errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/assign", methods=["POST"])
+def reassign(person_id: int):
+    person = registry.get_person(person_id)
+    registry.ensure_can_work_on(current_user, person, "person.update")
+    form = reassign_form_for(person, request.form)
+    if form.validate():
+        registry.update_person(current_user, person,
+                               {"assigned_officer": form.officer.data or None}, person.version)
+        db.session.commit()
+        flash(_("Assigned officer changed."), "success")
+    else:
+        flash(_("Choose an officer from the list."), "danger")
+    return redirect(back_to(person))
+
+
+@bp.route("/tips/<int:tip_id>/settle", methods=["POST"])
+def settle_tip(tip_id: int):
+    tip = services.get_tip(tip_id)
+    form = SettleTipForm()
+    if form.validate_on_submit():
+        services.settle_tip(current_user, tip, form.status.data)
+        db.session.commit()
+        flash(_("Tip marked: %(status)s.", status=TIP_STATUS[form.status.data]), "success")
+    return redirect(safe_next(request.args.get("next")) if request.args.get("next")
+                    else back_to(tip.person))
+
+
+@bp.route("/followups")
+def followups():
+    today = services.local_today()
+    items = services.followups_due(current_user, today)
+    return render_template("pursuit/followups.html", items=items, today=today,
+                           form=ActionForm())
+
+
+@bp.route("/followups/<kind>/<int:record_id>/done", methods=["POST"])
+def followup_done(kind: str, record_id: int):
+    if ActionForm().validate_on_submit():
+        services.complete_followup(current_user, kind, record_id)
+        db.session.commit()
+        flash(_("Follow-up marked done."), "success")
+    return redirect(url_for("pursuit.followups"))

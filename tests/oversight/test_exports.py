@@ -1,0 +1,82 @@
+"""Exports open as CSV and XLSX and hold the rows the pages show; the notice prints a person."""
+
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+
+def read(response, fmt: str) -> list[list[str]]:
+    assert response.status_code == 200
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_registry_export_holds_the_filtered_rows_of_the_page(client, province, make_person,
+                                                             login, fmt):
+    for name, unit in (("Nguyễn Văn Hùng", "A"), ("Nguyễn Thị Lan", "A1"),
+                       ("Trần Văn Nam", "B"), ("=HYPERLINK(\"x\")", "A")):
+        make_person("off_p", full_name=name, unit=unit)
+    login("off_a")
+    query = "q=nguyen&unit=A&sort=-name"
+    page = client.get(f"/?{query}").get_data(as_text=True)
+    shown = re.findall(r'class="fw-semibold">([^<]+)</a>', page)
+    assert f"/registry/export.{fmt}?" in page
+    rows = read(client.get(f"/registry/export.{fmt}?{query}"), fmt)
+    assert rows[0][:2] == ["ID", "Full name"]
+    assert [row[1] for row in rows[1:]] == shown == ["Nguyễn Văn Hùng", "Nguyễn Thị Lan"]
+    everything = read(client.get(f"/registry/export.{fmt}?unit=A"), fmt)
+    assert "'=HYPERLINK(\"x\")" in [row[1] for row in everything]  # never run as a formula
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("table", ["units", "officers", "quiet", "weekly", "campaigns"])
+def test_dashboard_tables_export_the_rows_of_the_page(client, province, make_person, login,
+                                                      token, fmt, table):
+    for unit in ("A", "A1", "B"):
+        make_person("off_p", unit=unit)
+    client.post("/api/v1/campaigns", headers=token("chief"), json={
+        "name": "Đợt cao điểm", "starts_on": "2020-01-01", "ends_on": "2099-12-31",
+        "targets": [{"unit": "A", "arrests": 2}, {"unit": "B", "surrenders": 1}]})
+    login("chief")
+    client.get("/lang/en")
+    stats = client.get("/api/v1/stats?unit=P", headers=token("chief")).json
+    page = client.get("/dashboard?unit=P").get_data(as_text=True)
+    rows = read(client.get(f"/dashboard/{table}.{fmt}?unit=P"), fmt)[1:]
+    if table == "units":
+        shown = page.split('data-testid="units-table"')[1].split("</table>")[0]
+        assert [row[0] for row in rows] == re.findall(r'<tr data-unit="\w+"><td[^>]*>([^<]+)<',
+                                                      shown)
+        assert [int(row[1]) for row in rows] == [u["by_status"]["wanted"] for u in stats["units"]]
+    elif table == "officers":
+        assert [row[1] for row in rows] == re.findall(r'<tr data-officer="(\w+)">', page)
+    elif table == "quiet":
+        assert rows == [] and "No quiet case." in page
+    elif table == "weekly":
+        assert len(rows) == len(stats["weekly"]) == 26
+    else:
+        assert [row[1] for row in rows] == ["Công an phường Đông Thành", "Công an xã Khe Mây"]
+
+
+def test_unknown_export_is_404(client, province, login):
+    login("chief")
+    assert client.get("/dashboard/secrets.csv").status_code == 404
+    assert client.get("/registry/export.pdf").status_code == 404
+
+
+def test_wanted_notice_shows_identity_charges_decision_and_contact(client, province,
+                                                                  make_person, login):
+    person = make_person("off_p", full_name="Lò Văn Pánh", unit="B", charges=["173"],
+                         decision={"number": "07/QĐ-CSĐT", "agency": "CQCSĐT Công an tỉnh"})
+    login("off_a")
+    client.get("/lang/en")
+    assert f"/persons/{person.id}/notice" in client.get(f"/persons/{person.id}").get_data(
+        as_text=True)
+    page = client.get(f"/persons/{person.id}/notice").get_data(as_text=True)
+    assert "Lò Văn Pánh" in page and "Article 173" in page and "07/QĐ-CSĐT" in page
+    assert "Công an xã Khe Mây" in re.search(r'data-testid="notice-contact">([^<]+)', page)[1]

@@ -1,0 +1,328 @@
+"""Rules of oversight: unit statistics, campaigns and their progress."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from wanted.audit import services as audit
+from wanted.auth import services as auth
+from wanted.auth.models import Unit, User
+from wanted.errors import Forbidden, NotFound, ValidationFailed
+from wanted.extensions import db
+from wanted.oversight.models import Campaign, CampaignTarget
+from wanted.pursuit.models import ArrestAttempt, OutreachContact, StatusChange, Tip
+from wanted.pursuit.services import day_start_utc, local_today, local_zone
+from wanted.registry.models import STATUSES, WantedPerson
+from wanted.timeutil import utcnow
+
+# Status changes that count as results for the chart and for campaign progress.
+RESULTS = ("arrested", "surrendered")
+CHART_WEEKS = 26
+MAX_TARGET = 100_000
+
+
+@dataclass
+class Period:
+    """Local calendar days from `start` to `end`, both included; None is open."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """Return the stored-time bounds: from the start of `start` to the end of `end`."""
+        return (day_start_utc(self.start) if self.start else None,
+                day_start_utc(self.end + timedelta(days=1)) if self.end else None)
+
+    def where(self, column) -> list:
+        """Return conditions keeping `column` inside the period."""
+        low, high = self.bounds()
+        return [c for c in (column >= low if low else None, column < high if high else None)
+                if c is not None]
+
+
+def parse_stats_args(actor: User, args) -> tuple[Unit, Period, Campaign | None]:
+    """Read unit, campaign and from/to from query arguments; 422 naming a bad field."""
+    errors: dict[str, str] = {}
+    start, end = (_date_arg(args, name, errors) for name in ("from", "to"))
+    campaign = None
+    if args.get("campaign"):
+        raw = args["campaign"]
+        campaign = db.session.get(Campaign, int(raw)) if raw.isdigit() else None
+        if campaign is None:
+            errors["campaign"] = _("No such campaign.")
+    unit = actor.unit
+    if args.get("unit"):
+        unit = db.session.scalar(select(Unit).where(Unit.code == args["unit"]))
+        if unit is None:
+            errors["unit"] = _("Unknown unit.")
+    if start and end and end < start:
+        errors["to"] = _("The end comes before the start.")
+    if errors:
+        raise ValidationFailed(_("Some filters are not valid."), errors)
+    if campaign:
+        start, end = start or campaign.starts_on, end or campaign.ends_on
+    ensure_can_oversee(actor, unit)
+    return unit, Period(start, end), campaign
+
+
+def _date_arg(args, name: str, errors: dict) -> date | None:
+    raw = args.get(name) or ""
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Must be a date as YYYY-MM-DD.")
+        return None
+
+
+def ensure_can_oversee(actor: User, unit: Unit) -> None:
+    """Raise Forbidden (audited) unless the unit is the actor's own or below it; admins see all."""
+    if actor.role != "admin" and not auth.in_scope(actor, unit.id):
+        raise Forbidden(_("You may only see the figures of your own unit and those below it."),
+                        audit={"action": "stats.view", "actor": actor, "object_type": "unit",
+                               "object_id": unit.code})
+
+
+def unit_stats(unit: Unit, period: Period, campaign: Campaign | None = None,
+               today: date | None = None) -> dict:
+    """Compute every figure of the dashboard for the unit and the units below it."""
+    today = today or local_today()
+    scope = auth.subtree_ids(unit.id)
+    per_unit = _status_by_unit(scope)
+    by_status = {status: sum(counts[status] for counts in per_unit.values())
+                 for status in STATUSES}
+    quiet_days = current_app.config["QUIET_DAYS"]
+    campaigns = [campaign] if campaign else running_campaigns(today)
+    quiet = quiet_cases(scope, quiet_days)
+    return {
+        "unit": unit.code,
+        "from": period.start.isoformat() if period.start else None,
+        "to": period.end.isoformat() if period.end else None,
+        "by_status": by_status,
+        "special_outstanding": _count(select(func.count(WantedPerson.id)).where(
+            WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+            WantedPerson.danger_class == "special")),
+        "attempts": _count(_in_period(ArrestAttempt, ArrestAttempt.attempted_at, scope, period)),
+        "outreach": _count(_in_period(OutreachContact, OutreachContact.contacted_at, scope,
+                                      period)),
+        "arrests": _results(scope, period, "arrested"),
+        "surrenders": _results(scope, period, "surrendered"),
+        "quiet_days": quiet_days,
+        "quiet_30d": len(quiet),
+        "quiet": [{"id": p.id, "full_name": p.full_name, "unit": p.unit.code,
+                   "unit_name": p.unit.name, "officer": p.officer.username if p.officer else None,
+                   "last_activity_at": p.last_activity_at.isoformat() + "Z"} for p in quiet],
+        "units": [{"unit": u.code, "name": u.name, "depth": depth, "by_status": per_unit[u.id]}
+                  for u, depth in _tree(unit)],
+        "weekly": weekly_results(scope, period, today),
+        "campaigns": [campaign_progress(c, scope) for c in campaigns],
+        "officers": officer_load(scope, today),
+    }
+
+
+def _count(query) -> int:
+    return db.session.scalar(query) or 0
+
+
+def _in_period(model, column, scope: set[int], period: Period):
+    return (select(func.count(model.id)).join(model.person)
+            .where(WantedPerson.unit_id.in_(scope), *period.where(column)))
+
+
+def _results(scope: set[int], period: Period, status: str) -> int:
+    return _count(select(func.count(StatusChange.id)).where(
+        StatusChange.unit_id.in_(scope), StatusChange.to_status == status,
+        *period.where(StatusChange.changed_at)))
+
+
+def _status_by_unit(scope: set[int]) -> dict[int, dict[str, int]]:
+    counts = {unit_id: dict.fromkeys(STATUSES, 0) for unit_id in scope}
+    rows = db.session.execute(
+        select(WantedPerson.unit_id, WantedPerson.status, func.count(WantedPerson.id))
+        .where(WantedPerson.unit_id.in_(scope))
+        .group_by(WantedPerson.unit_id, WantedPerson.status))
+    for unit_id, status, count in rows:
+        counts[unit_id][status] = count
+    return counts
+
+
+def _tree(unit: Unit) -> list[tuple[Unit, int]]:
+    """Return the unit and those below it in tree order, depth counted from the unit."""
+    ordered = auth.units_in_tree_order()
+    start = next(i for i, (u, _depth) in enumerate(ordered) if u.id == unit.id)
+    top = ordered[start][1]
+    rows = [(unit, 0)]
+    for other, depth in ordered[start + 1:]:
+        if depth <= top:
+            break
+        rows.append((other, depth - top))
+    return rows
+
+
+def quiet_cases(scope: set[int], quiet_days: int) -> list[WantedPerson]:
+    """List wanted persons with no logged work for `quiet_days` days, longest quiet first."""
+    cutoff = utcnow() - timedelta(days=quiet_days)
+    return list(db.session.scalars(
+        select(WantedPerson).where(WantedPerson.unit_id.in_(scope),
+                                   WantedPerson.status == "wanted",
+                                   WantedPerson.last_activity_at < cutoff)
+        .options(selectinload(WantedPerson.unit), selectinload(WantedPerson.officer))
+        .order_by(WantedPerson.last_activity_at, WantedPerson.id)))
+
+
+def weekly_results(scope: set[int], period: Period, today: date) -> list[dict]:
+    """Count arrests and surrenders per week (Monday first) over the period or recent weeks."""
+    end = min(period.end or today, today)
+    start = period.start or end - timedelta(weeks=CHART_WEEKS - 1)
+    first = start - timedelta(days=start.weekday())
+    weeks = [first + timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
+    rows = {week: {"week": week.isoformat(), "arrested": 0, "surrendered": 0} for week in weeks}
+    changes = db.session.execute(
+        select(StatusChange.changed_at, StatusChange.to_status).where(
+            StatusChange.unit_id.in_(scope), StatusChange.to_status.in_(RESULTS),
+            *Period(start, end).where(StatusChange.changed_at)))
+    for changed_at, status in changes:
+        day = _local_day(changed_at)
+        rows[day - timedelta(days=day.weekday())][status] += 1
+    return list(rows.values())
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.replace(tzinfo=UTC).astimezone(local_zone()).date()
+
+
+def officer_load(scope: set[int], today: date) -> list[dict]:
+    """Per officer of the units: wanted persons assigned, and follow-ups past their date."""
+    load: dict[int, dict] = {}
+    officers = db.session.scalars(select(User).where(
+        User.unit_id.in_(scope), User.role.in_(("officer", "supervisor")), User.active)
+        .options(selectinload(User.unit)))
+    for user in officers:
+        load[user.id] = _officer_row(user)
+    assigned = db.session.execute(
+        select(WantedPerson.officer_id, func.count(WantedPerson.id))
+        .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+               WantedPerson.officer_id.is_not(None)).group_by(WantedPerson.officer_id))
+    for officer_id, count in assigned:
+        _row(load, officer_id)["wanted_assigned"] = count
+    for model in (OutreachContact, ArrestAttempt, Tip):
+        owner = model.logged_by_id if model is Tip else model.officer_id
+        overdue = db.session.execute(
+            select(owner, func.count(model.id)).join(model.person)
+            .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+                   model.follow_up_on < today, model.follow_up_done.is_(False))
+            .group_by(owner))
+        for officer_id, count in overdue:
+            _row(load, officer_id)["overdue_followups"] += count
+    return sorted(load.values(), key=lambda r: (-r["overdue_followups"], -r["wanted_assigned"],
+                                                 r["officer"]))
+
+
+def _officer_row(user: User) -> dict:
+    return {"officer": user.username, "name": user.display_name, "unit": user.unit.code,
+            "wanted_assigned": 0, "overdue_followups": 0}
+
+
+def _row(load: dict[int, dict], user_id: int) -> dict:
+    if user_id not in load:
+        load[user_id] = _officer_row(db.session.get(User, user_id))
+    return load[user_id]
+
+
+def running_campaigns(today: date) -> list[Campaign]:
+    """Return the campaigns under way today."""
+    return list(db.session.scalars(select(Campaign).where(
+        Campaign.starts_on <= today, Campaign.ends_on >= today).order_by(Campaign.starts_on)))
+
+
+def campaign_progress(campaign: Campaign, scope: set[int] | None = None) -> dict:
+    """Count arrests and surrenders in the campaign period against each unit's targets."""
+    period = Period(campaign.starts_on, campaign.ends_on)
+    rows = []
+    for target in sorted(campaign.targets, key=lambda t: t.unit.code):
+        if scope is not None and target.unit_id not in scope:
+            continue
+        units = auth.subtree_ids(target.unit_id)
+        rows.append({
+            "unit": target.unit.code, "name": target.unit.name,
+            "arrests_target": target.arrests_target,
+            "arrests": _results(units, period, "arrested"),
+            "surrenders_target": target.surrenders_target,
+            "surrenders": _results(units, period, "surrendered")})
+    return {"id": campaign.id, "name": campaign.name,
+            "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
+            "targets": rows}
+
+
+def list_campaigns() -> list[Campaign]:
+    """Return every campaign, the latest first."""
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(),
+                                                             Campaign.id.desc())))
+
+
+def get_campaign(campaign_id: int) -> Campaign:
+    """Return the campaign or raise NotFound."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(_("No such campaign."))
+    return campaign
+
+
+def create_campaign(actor: User, data: dict) -> Campaign:
+    """Validate and add a campaign with targets for units the supervisor oversees."""
+    if actor.role != "supervisor":
+        raise Forbidden(_("Only a supervisor creates a campaign."),
+                        audit={"action": "campaign.create", "actor": actor})
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Send a JSON object."))
+    errors: dict[str, str] = {}
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        errors["name"] = _("A name of at most 200 characters is required.")
+    description = data.get("description") or ""
+    if not isinstance(description, str) or len(description) > 5000:
+        errors["description"] = _("At most %(n)d characters.", n=5000)
+    starts_on, ends_on = (_date_arg(data, key, errors) for key in ("starts_on", "ends_on"))
+    for key, value in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if value is None and key not in errors:
+            errors[key] = _("This field is required.")
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("The end comes before the start.")
+    targets = _targets(actor, data.get("targets"), errors)
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+    campaign = Campaign(name=name.strip(), description=description.strip(), starts_on=starts_on,
+                        ends_on=ends_on, created_by=actor, targets=targets)
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record("campaign.create", actor=actor, object_type="campaign", object_id=campaign.id,
+                 details={"name": campaign.name, "targets": len(targets)})
+    return campaign
+
+
+def _targets(actor: User, value, errors: dict) -> list[CampaignTarget]:
+    if not isinstance(value, list) or not value:
+        errors["targets"] = _("Give at least one unit with its targets.")
+        return []
+    targets, seen = [], set()
+    for item in value:
+        item = item if isinstance(item, dict) else {}
+        unit = db.session.scalar(select(Unit).where(Unit.code == str(item.get("unit"))))
+        numbers = [item.get("arrests", 0), item.get("surrenders", 0)]
+        if unit is None or unit.id in seen:
+            errors["targets"] = _("Unknown or repeated unit: %(u)s.", u=item.get("unit"))
+        elif not auth.in_scope(actor, unit.id):
+            errors["targets"] = _("%(u)s is not a unit you oversee.", u=unit.name)
+        elif not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_TARGET
+                     for n in numbers):
+            errors["targets"] = _("Targets are whole numbers from 0 to %(n)d.", n=MAX_TARGET)
+        else:
+            seen.add(unit.id)
+            targets.append(CampaignTarget(unit=unit, arrests_target=numbers[0],
+                                          surrenders_target=numbers[1]))
+    return targets

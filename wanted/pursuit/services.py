@@ -1,0 +1,426 @@
+"""Rules of the pursuit: outreach, arrest attempts, tips, follow-ups, status changes, timeline."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from wanted.audit import services as audit
+from wanted.auth import services as auth
+from wanted.auth.models import User
+from wanted.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wanted.extensions import db
+from wanted.matching import services as matching
+from wanted.matching.models import MatchCandidate, MatchFace, MatchReview
+from wanted.pursuit.models import (
+    ATTEMPT_OUTCOMES,
+    CHANNELS,
+    OUTREACH_OUTCOMES,
+    TIP_SOURCES,
+    ArrestAttempt,
+    OutreachContact,
+    StatusChange,
+    Tip,
+)
+from wanted.registry.models import STATUSES, WantedPerson
+from wanted.registry.services import ensure_can_work_on
+from wanted.timeutil import utcnow
+
+# Where a status may move; every other move is refused with 409.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "wanted": ("arrested", "surrendered", "deceased", "withdrawn"),
+    "arrested": ("cancelled",),
+    "surrendered": ("cancelled",),
+    "deceased": ("cancelled",),
+}
+# Where a tip may move when someone settles it.
+TIP_MOVES: dict[str, tuple[str, ...]] = {
+    "new": ("verifying", "confirmed", "false"),
+    "verifying": ("confirmed", "false"),
+}
+# Records that carry a follow-up date, by the name used in URLs.
+FOLLOW_UP_KINDS: dict[str, type] = {
+    "outreach": OutreachContact, "attempt": ArrestAttempt, "tip": Tip,
+}
+# Clock skew tolerated on times said to be "now" by a phone or another server.
+FUTURE_SLACK = timedelta(minutes=10)
+
+
+def local_zone() -> ZoneInfo:
+    """Return the installation's time zone."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_today() -> date:
+    """Return today's date in the installation's time zone."""
+    return datetime.now(local_zone()).date()
+
+
+def day_start_utc(day: date) -> datetime:
+    """Return the UTC moment (naive, as stored) at which a local calendar day begins."""
+    local = datetime.combine(day, time(), tzinfo=local_zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def _moment(value, name: str, errors: dict) -> datetime:
+    """Read a time: a datetime is naive UTC; an ISO string without offset is local time."""
+    if value in (None, ""):
+        return utcnow()
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else \
+            value.astimezone(UTC).replace(tzinfo=None)
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        errors[name] = _("Must be a date and time as YYYY-MM-DDTHH:MM.")
+        return utcnow()
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=local_zone())
+    moment = parsed.astimezone(UTC).replace(tzinfo=None)
+    if moment > utcnow() + FUTURE_SLACK:
+        errors[name] = _("Cannot be in the future.")
+    return moment
+
+
+def _day(value, name: str, errors: dict) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else _bad_day(name, errors)
+    except ValueError:
+        return _bad_day(name, errors)
+
+
+def _bad_day(name: str, errors: dict) -> None:
+    errors[name] = _("Must be a date as YYYY-MM-DD.")
+
+
+def _text(data: dict, name: str, limit: int, errors: dict, required: bool = False) -> str:
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = _("Must be text.")
+        return ""
+    if len(value) > limit:
+        errors[name] = _("At most %(n)d characters.", n=limit)
+    elif required and not value.strip():
+        errors[name] = _("This field is required.")
+    return value.strip()
+
+
+def _choice(data: dict, name: str, allowed: tuple[str, ...], errors: dict) -> str:
+    value = data.get(name)
+    if value not in allowed:
+        errors[name] = _("Must be one of: %(values)s.", values=", ".join(allowed))
+        return ""
+    return value
+
+
+def _check(data, known: set[str], errors: dict) -> None:
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Send a JSON object."))
+    for name in set(data) - known:
+        errors[name] = _("Unknown field.")
+
+
+def _follow_up(data: dict, since: datetime, errors: dict) -> date | None:
+    follow_up = _day(data.get("follow_up_on"), "follow_up_on", errors)
+    if follow_up and follow_up < since.date():
+        errors["follow_up_on"] = _("A follow-up cannot be set before the event.")
+    return follow_up
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+
+
+def touch(person: WantedPerson, at: datetime) -> None:
+    """Move the person's last activity forward to `at` (never back)."""
+    if person.last_activity_at is None or at > person.last_activity_at:
+        person.last_activity_at = at
+
+
+def log_outreach(actor: User, person: WantedPerson, data: dict) -> OutreachContact:
+    """Record a persuasion contact about the person."""
+    ensure_can_work_on(actor, person, "outreach.create")
+    errors: dict[str, str] = {}
+    _check(data, {"contacted_at", "contact_name", "relation", "channel", "outcome", "notes",
+                  "follow_up_on"}, errors)
+    at = _moment(data.get("contacted_at"), "contacted_at", errors)
+    contact = OutreachContact(
+        person=person, officer=actor, contacted_at=at,
+        contact_name=_text(data, "contact_name", 200, errors),
+        relation=_text(data, "relation", 100, errors),
+        channel=_choice(data, "channel", CHANNELS, errors),
+        outcome=_choice(data, "outcome", OUTREACH_OUTCOMES, errors),
+        notes=_text(data, "notes", 5000, errors),
+        follow_up_on=_follow_up(data, at, errors))
+    _raise_if(errors)
+    return _save(actor, person, contact, "outreach.create", at)
+
+
+def log_attempt(actor: User, person: WantedPerson, data: dict) -> ArrestAttempt:
+    """Record an arrest attempt on the person and how it ended."""
+    ensure_can_work_on(actor, person, "attempt.create")
+    errors: dict[str, str] = {}
+    _check(data, {"attempted_at", "location", "officers", "outcome", "notes", "tip_id",
+                  "follow_up_on"}, errors)
+    at = _moment(data.get("attempted_at"), "attempted_at", errors)
+    attempt = ArrestAttempt(
+        person=person, officer=actor, attempted_at=at,
+        location=_text(data, "location", 300, errors),
+        officers=_text(data, "officers", 500, errors),
+        outcome=_choice(data, "outcome", ATTEMPT_OUTCOMES, errors),
+        notes=_text(data, "notes", 5000, errors),
+        tip=_tip_of(person, data.get("tip_id"), errors),
+        follow_up_on=_follow_up(data, at, errors))
+    _raise_if(errors)
+    return _save(actor, person, attempt, "attempt.create", at)
+
+
+def _tip_of(person: WantedPerson, tip_id, errors: dict) -> Tip | None:
+    if tip_id in (None, ""):
+        return None
+    tip = db.session.get(Tip, tip_id) if isinstance(tip_id, int) else None
+    if tip is None or tip.person_id != person.id:
+        errors["tip_id"] = _("No such tip on this person.")
+        return None
+    return tip
+
+
+def create_tip(actor: User, person: WantedPerson, data: dict) -> Tip:
+    """Record a report of where the person is; a "match" tip waits as a hit to confirm."""
+    ensure_can_work_on(actor, person, "tip.create")
+    errors: dict[str, str] = {}
+    _check(data, {"received_at", "source", "location", "text", "follow_up_on"}, errors)
+    at = _moment(data.get("received_at"), "received_at", errors)
+    tip = Tip(person=person, logged_by=actor, received_at=at, status="new",
+              source=_choice(data, "source", TIP_SOURCES, errors),
+              location=_text(data, "location", 300, errors),
+              text=_text(data, "text", 5000, errors, required=True),
+              follow_up_on=_follow_up(data, at, errors))
+    _raise_if(errors)
+    return _save(actor, person, tip, "tip.create", at)
+
+
+def _save(actor: User, person: WantedPerson, record, action: str, at: datetime):
+    db.session.add(record)
+    touch(person, at)
+    db.session.flush()
+    audit.record(action, actor=actor, object_type="person", object_id=person.id,
+                 details={"record_id": record.id})
+    return record
+
+
+def get_tip(tip_id: int) -> Tip:
+    """Return the tip or raise NotFound."""
+    tip = db.session.get(Tip, tip_id)
+    if tip is None:
+        raise NotFound(_("No such tip."))
+    return tip
+
+
+def settle_tip(actor: User, tip: Tip, status: str) -> Tip:
+    """Move a tip on (new → verifying → confirmed or false), noting who handled it."""
+    ensure_can_work_on(actor, tip.person, "tip.settle")
+    if status not in TIP_MOVES.get(tip.status, ()):
+        raise Conflict(_("This tip is already settled or cannot move that way."),
+                       code="tip_settled")
+    before = tip.status
+    tip.status, tip.handled_by, tip.handled_at = status, actor, utcnow()
+    touch(tip.person, tip.handled_at)
+    db.session.flush()
+    audit.record("tip.settle", actor=actor, object_type="person", object_id=tip.person_id,
+                 details={"tip_id": tip.id, "source": tip.source, "from": before, "to": status})
+    return tip
+
+
+def pending_hits(actor: User, limit: int = 5) -> tuple[list[Tip], int]:
+    """Return the oldest unconfirmed face-match tips the actor must see, and how many there are."""
+    if actor.role not in ("officer", "supervisor"):
+        return [], 0
+    condition = (Tip.source == "match", Tip.status == "new",
+                 WantedPerson.unit_id.in_(auth.subtree_ids(actor.unit_id)))
+    query = select(Tip).join(Tip.person).where(*condition)
+    total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
+    if not total:
+        return [], 0
+    tips = db.session.scalars(query.options(selectinload(Tip.person))
+                              .order_by(Tip.received_at).limit(limit))
+    return list(tips), total
+
+
+def change_status(actor: User, person: WantedPerson, to_status: str, reason: str,
+                  document_number: str, changed_at: datetime | None = None) -> StatusChange:
+    """Move the person to a new status by the rules, and take them out of the face gallery."""
+    if to_status not in STATUSES:
+        raise ValidationFailed(_("Unknown status."), {"status": _("Unknown status.")})
+    ensure_can_close(actor, person)
+    if to_status not in TRANSITIONS.get(person.status, ()):
+        raise Conflict(transition_refusal(person.status, to_status), code="transition_forbidden")
+    errors: dict[str, str] = {}
+    reason = _text({"reason": reason}, "reason", 2000, errors, required=True)
+    document_number = _text({"document_number": document_number}, "document_number", 64, errors)
+    if to_status == "cancelled" and not document_number:
+        errors["document_number"] = _("Cancelling a wanted notice needs the decision number.")
+    at = _moment(changed_at, "changed_at", errors)
+    _raise_if(errors)
+    change = StatusChange(person=person, from_status=person.status, to_status=to_status,
+                          reason=reason, document_number=document_number, changed_at=at,
+                          changed_by=actor, unit_id=person.unit_id)
+    db.session.add(change)
+    person.status, person.status_changed_at = to_status, at
+    touch(person, at)
+    try:
+        db.session.flush()
+    except StaleDataError as err:
+        raise Conflict(_("Someone else changed this person first. Reload and try again."),
+                       code="stale_version") from err
+    matching.gallery_changed()
+    audit.record("person.status", actor=actor, object_type="person", object_id=person.id,
+                 details={"from": change.from_status, "to": to_status, "reason": reason,
+                          "document_number": document_number})
+    return change
+
+
+def ensure_can_close(actor: User, person: WantedPerson) -> None:
+    """Raise Forbidden (audited) unless the actor supervises the owning unit or one above it."""
+    if not auth.can_close_case(actor, person.unit_id):
+        raise Forbidden(_("Only a supervisor of the owning unit or above may change the status."),
+                        audit={"action": "person.status", "actor": actor, "object_type": "person",
+                               "object_id": person.id})
+
+
+def transition_refusal(from_status: str, to_status: str) -> str:
+    """Say why a status move is refused, naming the moves that are allowed."""
+    allowed = TRANSITIONS.get(from_status, ())
+    if not allowed:
+        return _("A person whose status is %(from)s cannot change status any more.",
+                 **{"from": from_status})
+    return _("A person whose status is %(from)s can only move to: %(allowed)s.",
+             allowed=", ".join(allowed), **{"from": from_status})
+
+
+def allowed_statuses(person: WantedPerson) -> tuple[str, ...]:
+    """Return the statuses the person may move to next."""
+    return TRANSITIONS.get(person.status, ())
+
+
+@dataclass
+class FollowUp:
+    """A record whose follow-up date has come."""
+
+    kind: str
+    record: OutreachContact | ArrestAttempt | Tip
+    person: WantedPerson
+    due_on: date
+
+
+def followups_due(actor: User, today: date) -> list[FollowUp]:
+    """List the actor's open follow-ups due today or earlier, on persons still wanted."""
+    found = []
+    for kind, model in FOLLOW_UP_KINDS.items():
+        owner = model.logged_by_id if model is Tip else model.officer_id
+        rows = db.session.scalars(
+            select(model).join(model.person)
+            .where(owner == actor.id, model.follow_up_on <= today,
+                   model.follow_up_done.is_(False), WantedPerson.status == "wanted")
+            .options(selectinload(model.person)))
+        found.extend(FollowUp(kind, row, row.person, row.follow_up_on) for row in rows)
+    return sorted(found, key=lambda f: (f.due_on, f.person.full_name))
+
+
+def complete_followup(actor: User, kind: str, record_id: int) -> None:
+    """Mark a follow-up done."""
+    model = FOLLOW_UP_KINDS.get(kind)
+    record = db.session.get(model, record_id) if model else None
+    if record is None or record.follow_up_on is None:
+        raise NotFound(_("No such follow-up."))
+    ensure_can_work_on(actor, record.person, "followup.done")
+    record.follow_up_done = True
+    db.session.flush()
+    audit.record("followup.done", actor=actor, object_type="person", object_id=record.person_id,
+                 details={"kind": kind, "record_id": record_id})
+
+
+def timeline(person: WantedPerson) -> list[dict]:
+    """Return everything done on the person, newest first, each entry with kind, at and by."""
+    entries = [*_outreach_entries(person), *_attempt_entries(person), *_tip_entries(person),
+               *_status_entries(person), *_review_entries(person)]
+    return sorted(entries, key=lambda e: (e["at"], e["kind"], e["id"]), reverse=True)
+
+
+def _by(user: User | None) -> dict:
+    return {"by": user.username if user else None, "by_name": user.display_name if user else ""}
+
+
+def _rows(model, person: WantedPerson, *loads):
+    return db.session.scalars(select(model).where(model.person_id == person.id)
+                              .options(*(selectinload(rel) for rel in loads)))
+
+
+def _outreach_entries(person: WantedPerson) -> list[dict]:
+    return [{"kind": "outreach", "id": c.id, "at": c.contacted_at, **_by(c.officer),
+             "contact_name": c.contact_name, "relation": c.relation, "channel": c.channel,
+             "outcome": c.outcome, "notes": c.notes, "follow_up_on": c.follow_up_on,
+             "follow_up_done": c.follow_up_done}
+            for c in _rows(OutreachContact, person, OutreachContact.officer)]
+
+
+def _attempt_entries(person: WantedPerson) -> list[dict]:
+    return [{"kind": "attempt", "id": a.id, "at": a.attempted_at, **_by(a.officer),
+             "location": a.location, "officers": a.officers, "outcome": a.outcome,
+             "notes": a.notes, "tip_id": a.tip_id, "follow_up_on": a.follow_up_on,
+             "follow_up_done": a.follow_up_done}
+            for a in _rows(ArrestAttempt, person, ArrestAttempt.officer)]
+
+
+def _tip_entries(person: WantedPerson) -> list[dict]:
+    return [{"kind": "tip", "id": t.id, "at": t.received_at, **_by(t.logged_by),
+             "source": t.source, "location": t.location, "text": t.text, "status": t.status,
+             "handled_by": t.handled_by.username if t.handled_by else None,
+             "follow_up_on": t.follow_up_on, "follow_up_done": t.follow_up_done}
+            for t in _rows(Tip, person, Tip.logged_by, Tip.handled_by)]
+
+
+def _status_entries(person: WantedPerson) -> list[dict]:
+    return [{"kind": "status", "id": s.id, "at": s.changed_at, **_by(s.changed_by),
+             "from_status": s.from_status, "to_status": s.to_status, "reason": s.reason,
+             "document_number": s.document_number}
+            for s in _rows(StatusChange, person, StatusChange.changed_by)]
+
+
+def _review_entries(person: WantedPerson) -> list[dict]:
+    rows = db.session.execute(
+        select(MatchReview, MatchCandidate, MatchFace.search_id)
+        .join(MatchReview.candidate).join(MatchCandidate.face)
+        .where(MatchCandidate.person_id == person.id)
+        .options(selectinload(MatchReview.reviewer)))
+    return [{"kind": "review", "id": review.id, "at": review.reviewed_at, **_by(review.reviewer),
+             "decision": review.decision, "note": review.note, "search_id": search_id,
+             "distance": round(candidate.distance, 3), "band": candidate.band,
+             "tip_id": review.tip_id}
+            for review, candidate, search_id in rows]
+
+
+def record_match_tip(actor: User, person: WantedPerson, *, text: str,
+                     received_at: datetime) -> Tip:
+    """Put a face-match lead on a person's timeline as a hit for the owning unit to confirm.
+
+    Any officer who reviewed the match may raise it, whatever their unit: the hit is news for
+    the owning unit, which confirms or dismisses it.
+    """
+    tip = Tip(person=person, logged_by=actor, received_at=received_at, status="new",
+              source="match", text=text[:5000])
+    return _save(actor, person, tip, "tip.create", received_at)
