@@ -1,6 +1,13 @@
 """The JSON API: one blueprint, its routes grouped by area in sibling modules."""
 
-from wanted.api import audit, openapi, persons  # noqa: F401 - their routes register on the blueprint
+from wanted.api import (  # noqa: F401 - importing a module registers its routes
+    audit,
+    matching,
+    openapi,
+    oversight,
+    persons,
+    pursuit,
+)
 from wanted.api.core import bp
 
 __all__ = ["bp"]
