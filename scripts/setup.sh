@@ -17,4 +17,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --no-deps "face_recognition==1.3.0"
   echo "$want" > "$stamp"
 fi
-.venv/bin/pybabel compile --use-fuzzy -d wanted/translations --statistics 2>&1 | grep -v "^$" || true
+.venv/bin/pybabel compile -d wanted/translations --statistics 2>&1 | grep -v "^$" || true

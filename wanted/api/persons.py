@@ -4,7 +4,7 @@ from flask import abort, current_app, g, request
 from flask_babel import gettext as _
 
 from wanted.api.core import api_route, json_body
-from wanted.api.schemas import ref, error_responses
+from wanted.api.schemas import error_responses, ref
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.registry import services

@@ -89,7 +89,8 @@ def create_user(username: str, *, role: str, unit_code: str, password: str,
                 full_name: str = "") -> User:
     """Add an account after checking role, unit, password and that the name is free."""
     if role not in ROLES:
-        raise ValidationFailed(_("Unknown role."), {"role": _("Choose officer, supervisor or admin.")})
+        raise ValidationFailed(_("Unknown role."),
+                               {"role": _("Choose officer, supervisor or admin.")})
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise ValidationFailed(_("Username already exists."), {"username": _("Already taken.")})
     check_password_strength(password)
