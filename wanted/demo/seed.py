@@ -87,10 +87,11 @@ def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPe
         made = names.make_person(rng, today, category)
         if index == 0:  # a name every demo search for "nguyen van hung" should find
             made.full_name, made.sex = "Nguyễn Văn Hùng", "male"
-        person = person_from(made, units[made.unit_code])
+        unit = units[made.unit_code]
+        person = person_from(made, unit)
         person.charges = rng.sample(charges[category], k=min(len(charges[category]),
                                                              rng.choice((1, 1, 2))))
-        person.officer = rng.choice(officers.get(person.unit_id) or [None])
+        person.officer = rng.choice(officers.get(unit.id) or [None])
         db.session.add(person)
         people.append(person)
         add_portrait(store, person, rng.randrange(1 << 30))
