@@ -28,7 +28,9 @@ def test_registry_export_holds_the_filtered_rows_of_the_page(client, province, m
     shown = re.findall(r'class="fw-semibold">([^<]+)</a>', page)
     assert f"/registry/export.{fmt}?" in page
     rows = read(client.get(f"/registry/export.{fmt}?{query}"), fmt)
-    assert rows[0][:2] == ["ID", "Full name"]
+    assert rows[0][:2] == ["Mã", "Họ và tên"]  # headers follow the user's language
+    client.get("/lang/en")
+    assert read(client.get(f"/registry/export.{fmt}?{query}"), fmt)[0][:2] == ["ID", "Full name"]
     assert [row[1] for row in rows[1:]] == shown == ["Nguyễn Văn Hùng", "Nguyễn Thị Lan"]
     everything = read(client.get(f"/registry/export.{fmt}?unit=A"), fmt)
     assert "'=HYPERLINK(\"x\")" in [row[1] for row in everything]  # never run as a formula
