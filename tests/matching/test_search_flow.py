@@ -180,3 +180,57 @@ def test_gallery_faces_are_stored_with_their_model(app, gallery):
         face = db.session.scalars(select(Face)).first()
         assert face.model.startswith("dlib") and len(face.encoding) == 512
         assert face.quality["size"] > 40
+
+
+def rotated_jpeg_with_gps() -> bytes:
+    """A 200x100 photo whose EXIF says: rotate 90° to view; it also carries a GPS position."""
+    image = Image.new("RGB", (200, 100), "red")
+    image.paste((0, 0, 255), (100, 0, 200, 100))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    exif[0x8825] = {1: "N", 2: (21.0, 1.0, 30.0), 3: "E", 4: (105.0, 51.0, 12.0)}  # GPS IFD
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=95)
+    return out.getvalue()
+
+
+def test_registry_photo_is_stored_upright_and_without_gps(app, client, token, login, province,
+                                                          make_person):
+    person = make_person()
+    raw = rotated_jpeg_with_gps()
+    assert b"Exif" in raw
+    response = client.post(f"/api/v1/persons/{person.id}/photos", headers=token("off_a"),
+                           data={"photo": (io.BytesIO(raw), "phone.jpg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 201 and response.json["faces"] == 0
+    login("off_b")  # registry photos are for every signed-in user
+    served = client.get(f"/photos/{response.json['id']}")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    stored = Image.open(io.BytesIO(served.data))
+    assert stored.size == (100, 200)
+    assert stored.getpixel((50, 20))[0] > 200 and stored.getpixel((50, 180))[2] > 200
+    assert not stored.getexif() and b"Exif" not in served.data
+
+
+def test_field_photos_are_served_only_to_those_who_may_see_them(app, client, token, login,
+                                                                province):
+    search = match(client, token("off_a"), raw=jpeg((120, 120))).json
+    with app.app_context():
+        photo_id = db.session.get(MatchSearch, search["id"]).photo_id
+    login("off_b")
+    assert client.get(f"/photos/{photo_id}").status_code == 403
+    assert client.get(f"/matches/{search['id']}").status_code == 403
+    client.post("/logout")
+    login("sup_a")
+    assert client.get(f"/photos/{photo_id}").status_code == 200
+
+
+def test_the_search_page_says_why_an_upload_is_refused(app, client, login, province):
+    login("off_a")
+    before = counts(app)
+    response = client.post("/matches/new", data={
+        "photo": (io.BytesIO(b"<html>not a photo</html>"), "x.jpg"), "purpose": "xác minh",
+        "case_ref": "VV-1"}, content_type="multipart/form-data")
+    assert response.status_code == 415
+    assert 'data-field="photo"' in response.get_data(as_text=True)
+    assert counts(app) == before
