@@ -36,7 +36,7 @@ class Config:
     FACE_MAX_SIDE = 1000  # longest side before upsampling for detection
     MATCH_K = 5
     MATCH_THRESHOLDS: dict | None = None  # default: calibrated values in matching/gallery.py
-    GALLERY_APPROX_THRESHOLD = 200_000
+    GALLERY_APPROX_THRESHOLD = 100_000
     # Inline encoding bound: at most this many concurrent encodes per process.
     MATCH_INLINE_SLOTS = 1
     MATCH_SLOT_WAIT = 10  # seconds a request waits for a slot before answering 503

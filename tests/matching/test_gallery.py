@@ -1,7 +1,8 @@
-"""The gallery: nearest persons first, grouped, bounded, the same exactly or through HNSW."""
+"""The gallery: nearest persons first, grouped, bounded, the same exactly or through IVF."""
 
 import threading
 
+import faiss
 import numpy as np
 import pytest
 
@@ -55,7 +56,7 @@ def test_an_empty_gallery_finds_nobody():
     assert Gallery().search(at(0.5), k=5, max_distance=0.6) == []
 
 
-def test_exact_and_hnsw_search_agree():
+def test_exact_and_ivf_search_agree():
     encodings, owners = face_like(3000, 800)
     exact = gallery_of(encodings, owners)
     approximate = gallery_of(encodings, owners, approx_threshold=100)
@@ -67,6 +68,14 @@ def test_exact_and_hnsw_search_agree():
         assert [(c.person_id, c.face_id) for c in found] == [
             (c.person_id, c.face_id) for c in expected]
         assert [c.distance for c in found] == pytest.approx([c.distance for c in expected])
+
+
+def test_an_ivf_search_leaves_the_thread_count_of_its_thread_as_it_was():
+    encodings, owners = face_like(1000, 300)
+    gallery = gallery_of(encodings, owners, approx_threshold=100)
+    threads = faiss.omp_get_max_threads()
+    assert gallery.search(encodings[3], k=1, max_distance=0.6)[0].face_id == 3
+    assert faiss.omp_get_max_threads() == threads
 
 
 @pytest.mark.parametrize("approx_threshold", [10**6, 10])

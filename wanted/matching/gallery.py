@@ -1,5 +1,6 @@
 """The in-memory gallery of registry faces, searched by encoding distance and grouped by person."""
 
+import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -11,11 +12,19 @@ DIMENSIONS = 128
 BANDS = ("strong", "possible", "weak")
 # Calibrated on ../shared/data/faces; the figures and the reasoning are in docs/matching.md.
 DEFAULT_THRESHOLDS = {"strong": 0.45, "possible": 0.50, "weak": 0.55}
-DEFAULT_APPROX_THRESHOLD = 200_000
-# HNSW settings measured in bench/matching.py: recall@10 >= 0.99 on face-like data at 1M faces.
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 40
-HNSW_EF_SEARCH = 256
+DEFAULT_APPROX_THRESHOLD = 100_000
+# IVF settings measured in bench/matching.py (figures in docs/matching.md): recall@10 >= 0.99
+# against exact search on face-like data up to 1M faces. About 2*sqrt(faces) lists, a power of
+# two; k-means on 32 sampled faces per list; a tenth of the lists probed, at least 128 (smaller
+# galleries need a larger share); their 4-bit PQ codes scanned in fast-scan blocks, then the best
+# IVF_REFINE * n faces re-ranked by exact distance.
+IVF_LISTS_PER_SQRT = 2
+IVF_TRAIN_PER_LIST = 32
+IVF_TRAIN_ITERATIONS = 10
+IVF_PQ = "PQ64x4fs"
+IVF_PROBE_SHARE = 0.1
+IVF_MIN_PROBES = 128
+IVF_REFINE = 16
 # Faces fetched per wanted person before grouping; grows by this factor while persons are short.
 FETCH_FACTOR = 4
 
@@ -63,22 +72,51 @@ class _ExactIndex:
         order = np.argsort(distances, kind="stable")
         return distances[order], rows[order]
 
+    @property
+    def nbytes(self) -> int:
+        """Return the bytes the index holds."""
+        return self.encodings.nbytes + self.sq_norms.nbytes
 
-class _HnswIndex:
-    """Approximate nearest faces through a FAISS HNSW graph, for large galleries."""
 
-    def __init__(self, encodings: np.ndarray, m: int, ef_search: int) -> None:
-        self.index = faiss.IndexHNSWFlat(DIMENSIONS, m)
-        self.index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+class _IvfIndex:
+    """Approximate nearest faces through a FAISS IVF-PQ fast-scan index re-ranked exactly."""
+
+    def __init__(self, encodings: np.ndarray) -> None:
+        lists = _ivf_lists(len(encodings))
+        self.index = faiss.index_factory(DIMENSIONS, f"IVF{lists},{IVF_PQ},RFlat")
+        ivf = faiss.extract_index_ivf(self.index)
+        ivf.cp.niter = IVF_TRAIN_ITERATIONS
+        ivf.cp.min_points_per_centroid = 1  # a small training sample is enough; don't warn
+        sample = np.random.default_rng(0).choice(
+            len(encodings), min(len(encodings), IVF_TRAIN_PER_LIST * lists), replace=False)
+        self.index.train(encodings[np.sort(sample)])
         self.index.add(encodings)
-        self.ef_search = ef_search
+        probes = min(lists, max(IVF_MIN_PROBES, math.ceil(IVF_PROBE_SHARE * lists)))
+        self.params = faiss.IndexRefineSearchParameters(
+            k_factor=IVF_REFINE, base_index_params=faiss.SearchParametersIVF(nprobe=probes))
 
     def nearest(self, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the distances and rows of about the n nearest faces, nearest first."""
-        params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, n))
-        sq, rows = self.index.search(query[None], n, params=params)
+        # One query gains nothing from OpenMP threads and waits for them on a busy machine (about
+        # 5x slower at 1M faces); the setting is per calling thread, so it is restored after.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            sq, rows = self.index.search(query[None], n, params=self.params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         found = rows[0] >= 0
         return np.sqrt(np.maximum(sq[0][found], 0)), rows[0][found]
+
+    @property
+    def nbytes(self) -> int:
+        """Return the bytes the index holds, as its serialised size (a copy is made to count)."""
+        return len(faiss.serialize_index(self.index))
+
+
+def _ivf_lists(faces: int) -> int:
+    """Return the number of IVF lists for a gallery of this many faces."""
+    return 1 << max(0, round(math.log2(IVF_LISTS_PER_SQRT * math.sqrt(max(faces, 1)))))
 
 
 @dataclass(frozen=True)
@@ -88,7 +126,7 @@ class _Part:
     face_ids: np.ndarray
     person_ids: np.ndarray
     visible: np.ndarray
-    index: _ExactIndex | _HnswIndex | None
+    index: _ExactIndex | _IvfIndex | None
 
     def nearest(self, query: np.ndarray, n: int, max_distance: float
                 ) -> tuple[list[Candidate], bool]:
@@ -103,20 +141,26 @@ class _Part:
                     self.person_ids[rows[keep]], self.face_ids[rows[keep]], distances[keep],
                     strict=True)], exhausted
 
+    @property
+    def nbytes(self) -> int:
+        """Return the bytes held by the index and the face arrays."""
+        arrays = self.face_ids.nbytes + self.person_ids.nbytes + self.visible.nbytes
+        return arrays + (self.index.nbytes if self.index else 0)
+
     def hide_person(self, person_id: int) -> "_Part":
         """Return this part with one person's faces hidden."""
         return replace(self, visible=self.visible & (self.person_ids != person_id))
 
 
-def _make_part(rows: Sequence[FaceRow], hnsw: tuple[int, int] | None = None) -> _Part:
-    """Index the faces exactly, or through HNSW when given its (M, efSearch)."""
+def _make_part(rows: Sequence[FaceRow], approximate: bool = False) -> _Part:
+    """Index the faces exactly, or approximately through IVF."""
     face_ids = np.array([row[0] for row in rows], dtype=np.int64)
     person_ids = np.array([row[1] for row in rows], dtype=np.int64)
     encodings = encoding_matrix([row[2] for row in rows])
     if not rows:
         index = None
-    elif hnsw:
-        index = _HnswIndex(encodings, *hnsw)
+    elif approximate:
+        index = _IvfIndex(encodings)
     else:
         index = _ExactIndex(encodings)
     return _Part(face_ids, person_ids, np.ones(len(rows), dtype=bool), index)
@@ -125,15 +169,12 @@ def _make_part(rows: Sequence[FaceRow], hnsw: tuple[int, int] | None = None) -> 
 class Gallery:
     """Faces of registry persons in memory; searches read a snapshot while writers swap in new ones.
 
-    `build` indexes every face (HNSW above approx_threshold); `add` keeps later faces in a small
+    `build` indexes every face (IVF above approx_threshold); `add` keeps later faces in a small
     exact part beside it until the next `build`, so adding a face never rebuilds a large index.
     """
 
-    def __init__(self, approx_threshold: int = DEFAULT_APPROX_THRESHOLD, *, hnsw_m: int = HNSW_M,
-                 ef_search: int = HNSW_EF_SEARCH) -> None:
+    def __init__(self, approx_threshold: int = DEFAULT_APPROX_THRESHOLD) -> None:
         self.approx_threshold = approx_threshold
-        self.hnsw_m = hnsw_m
-        self.ef_search = ef_search
         self._write_lock = threading.Lock()
         self._recent_rows: list[FaceRow] = []
         self._parts = (_make_part([]), _make_part([]))
@@ -142,15 +183,19 @@ class Gallery:
         return sum(int(part.visible.sum()) for part in self._parts)
 
     @property
+    def nbytes(self) -> int:
+        """Return the bytes held by the indexes and face arrays (not Python overhead)."""
+        return sum(part.nbytes for part in self._parts)
+
+    @property
     def is_approximate(self) -> bool:
-        """Tell whether the main part is searched through HNSW."""
-        return isinstance(self._parts[0].index, _HnswIndex)
+        """Tell whether the main part is searched through IVF."""
+        return isinstance(self._parts[0].index, _IvfIndex)
 
     def build(self, rows: Iterable[FaceRow]) -> None:
         """Index all faces (face_id, person_id, encoding) anew, replacing what was there."""
         rows = list(rows)
-        hnsw = (self.hnsw_m, self.ef_search) if len(rows) > self.approx_threshold else None
-        main = _make_part(rows, hnsw)
+        main = _make_part(rows, approximate=len(rows) > self.approx_threshold)
         with self._write_lock:
             self._recent_rows = []
             self._parts = (main, _make_part([]))

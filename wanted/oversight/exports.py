@@ -14,7 +14,7 @@ from wanted.auth.models import User
 from wanted.extensions import db
 from wanted.labels import DANGER_CLASS, SEX, STATUS
 from wanted.registry.models import WantedPerson
-from wanted.registry.services import SORTS, SearchFilters, binary_collation, filtered_query
+from wanted.registry.services import SearchFilters, filtered_query, search_order
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx":
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -69,12 +69,7 @@ def render(table: Table, fmt: str) -> bytes:
 
 def registry_table(actor: User, filters: SearchFilters) -> Table:
     """Return every person matching the registry filters, in the page's order; audit it."""
-    column, descending = SORTS[filters.sort]
-    order = getattr(WantedPerson, column)
-    if column == "search_text":
-        order = binary_collation(order)
-    persons = db.session.scalars(filtered_query(filters).order_by(
-        order.desc() if descending else order.asc(), WantedPerson.id).options(
+    persons = db.session.scalars(filtered_query(filters).order_by(*search_order(filters)).options(
         selectinload(WantedPerson.charges), selectinload(WantedPerson.unit),
         selectinload(WantedPerson.officer)))
     rows = [[p.id, p.full_name, ", ".join(p.aliases or []), str(SEX[p.sex]),

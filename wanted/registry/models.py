@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wanted.auth.models import Unit, User
@@ -19,7 +19,7 @@ person_charges = Table(
     db.metadata,
     Column("person_id", Integer, ForeignKey("wanted_persons.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("charge_id", Integer, ForeignKey("charges.id"), primary_key=True),
+    Column("charge_id", Integer, ForeignKey("charges.id"), primary_key=True, index=True),
 )
 
 
@@ -46,7 +46,9 @@ class WantedPerson(db.Model):
     full_name: Mapped[str] = mapped_column(String(200))
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Name and aliases folded (lower case, no diacritics, đ→d), space-delimited for word search.
-    search_text: Mapped[str] = mapped_column(String(1000), default="", index=True)
+    # Byte order ("C") on PostgreSQL too, so that both databases sort names alike off the index.
+    search_text: Mapped[str] = mapped_column(
+        String(1000).with_variant(String(1000, collation="C"), "postgresql"), default="")
     sex: Mapped[str] = mapped_column(String(8), default="unknown")
     birth_date: Mapped[date | None]
     birth_year: Mapped[int | None] = mapped_column(index=True)
@@ -68,14 +70,20 @@ class WantedPerson(db.Model):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="wanted", index=True)
     status_changed_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     # Last outreach, attempt, tip or status change: what "gone quiet" is measured from.
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # Search reads this index alone: word patterns on the folded names, name order, and the
+        # filters most searches add, so neither database has to visit the table's rows.
+        Index("ix_wanted_persons_search", "search_text", "id", "status", "unit_id",
+              "danger_class", "birth_year"),
+    )
 
     unit: Mapped[Unit] = relationship()
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
@@ -88,3 +96,4 @@ class WantedPerson(db.Model):
 
     def __str__(self) -> str:
         return self.full_name
+

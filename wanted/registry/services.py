@@ -1,11 +1,19 @@
 """Rules of the registry: validate, create, edit, find and show wanted persons."""
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import selectinload
 
 from wanted.audit import services as audit
@@ -20,6 +28,7 @@ from wanted.registry.models import (
     STATUSES,
     Charge,
     WantedPerson,
+    person_charges,
 )
 from wanted.text import fold, search_text
 
@@ -35,6 +44,7 @@ SORTS = {
     "updated": ("updated_at", True), "quiet": ("last_activity_at", False),
 }
 MAX_PER_PAGE = 100
+ID_NUMBER = re.compile(r"\d{9}|\d{12}")
 
 
 @dataclass
@@ -84,7 +94,8 @@ def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
         q=(args.get("q") or "").strip()[:200], status=args.get("status") or "",
         unit=args.get("unit") or "", charge_category=args.get("charge_category") or "",
         danger_class=args.get("danger_class") or "",
-        born_from=number("born_from", 1900, 2100, None), born_to=number("born_to", 1900, 2100, None),
+        born_from=number("born_from", 1900, 2100, None),
+        born_to=number("born_to", 1900, 2100, None),
         sort=args.get("sort") or "name", page=number("page", 1, 1_000_000, 1) or 1,
         per_page=number("per_page", 1, MAX_PER_PAGE, default_per_page) or default_per_page)
     if filters.status and filters.status not in STATUSES:
@@ -100,54 +111,71 @@ def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
 
 def search_persons(actor: User, filters: SearchFilters) -> Page:
     """Find persons by the filters, audit the search, and return one page."""
-    query = filtered_query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    column, descending = SORTS[filters.sort]
-    order = getattr(WantedPerson, column)
-    if column == "search_text":
-        order = binary_collation(order)
-    query = query.order_by(order.desc() if descending else order.asc(), WantedPerson.id)
-    items = db.session.scalars(
-        query.options(selectinload(WantedPerson.charges), selectinload(WantedPerson.unit))
-        .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)).all()
+    ids, total = page_ids(filters)
+    found = {person.id: person for person in db.session.scalars(
+        select(WantedPerson).where(WantedPerson.id.in_(ids))
+        .options(selectinload(WantedPerson.charges), selectinload(WantedPerson.unit)))}
     audit.record("person.search", actor=actor, details={
         **{k: v for k, v in vars(filters).items() if v not in ("", None)}, "total": total})
-    return Page(list(items), total, filters.page, filters.per_page)
+    return Page([found[i] for i in ids], total, filters.page, filters.per_page)
+
+
+def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
+    """Return the ids of one page in order, and how many persons match in all."""
+    query = (filtered_query(filters).with_only_columns(WantedPerson.id)
+             .order_by(*search_order(filters))
+             .offset((filters.page - 1) * filters.per_page).limit(filters.per_page))
+    total = db.session.scalar(select(func.count()).select_from(
+        filtered_query(filters).with_only_columns(WantedPerson.id).subquery()))
+    return list(db.session.scalars(query)), total
+
+
+def search_order(filters: SearchFilters) -> tuple:
+    """Return the ORDER BY of a search: the chosen sort, then the id (byte order on both DBs)."""
+    column, descending = SORTS[filters.sort]
+    order = getattr(WantedPerson, column)
+    return order.desc() if descending else order.asc(), WantedPerson.id
 
 
 def filtered_query(filters: SearchFilters) -> Select:
     """Build the query of persons matching the filters (unsorted, unpaged)."""
-    query = select(WantedPerson)
+    query = select(WantedPerson).where(*filter_conditions(filters))
     if filters.q:
         query = query.where(text_condition(filters.q))
-    if filters.status:
-        query = query.where(WantedPerson.status == filters.status)
-    if filters.unit:
-        unit = auth.unit_by_code(filters.unit)
-        query = query.where(WantedPerson.unit_id.in_(auth.subtree_ids(unit.id)))
-    if filters.charge_category:
-        query = query.where(WantedPerson.charges.any(Charge.category == filters.charge_category))
-    if filters.danger_class:
-        query = query.where(WantedPerson.danger_class == filters.danger_class)
-    if filters.born_from:
-        query = query.where(WantedPerson.birth_year >= filters.born_from)
-    if filters.born_to:
-        query = query.where(WantedPerson.birth_year <= filters.born_to)
     return query
 
 
-def text_condition(q: str):
+def filter_conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
+    """Return the conditions of every filter but the text query."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.status:
+        conditions.append(WantedPerson.status == filters.status)
+    if filters.unit:
+        unit = auth.unit_by_code(filters.unit)
+        conditions.append(WantedPerson.unit_id.in_(auth.subtree_ids(unit.id)))
+    if filters.charge_category:
+        conditions.append(WantedPerson.id.in_(
+            select(person_charges.c.person_id).join(Charge)
+            .where(Charge.category == filters.charge_category)))
+    if filters.danger_class:
+        conditions.append(WantedPerson.danger_class == filters.danger_class)
+    if filters.born_from:
+        conditions.append(WantedPerson.birth_year >= filters.born_from)
+    if filters.born_to:
+        conditions.append(WantedPerson.birth_year <= filters.born_to)
+    return conditions
+
+
+def text_condition(q: str) -> ColumnElement[bool]:
     """Match every word of `q` at the start of a word of name or aliases, or the ID exactly."""
-    words = fold(q).split()
-    by_name = [WantedPerson.search_text.like(f"% {word}%") for word in words]
-    by_id = WantedPerson.id_number == q.strip()
-    return or_(by_id, *([db.and_(*by_name)] if by_name else []))
-
-
-def binary_collation(column):
-    """Order by byte value on every database, so both give the same order."""
-    dialect = db.session.get_bind().dialect.name
-    return column.collate("C") if dialect == "postgresql" else column
+    if ID_NUMBER.fullmatch(q.strip()):  # a whole ID number is looked up as one
+        return WantedPerson.id_number == q.strip()
+    # The ID test is a subquery so that the name test stays within the search index.
+    by_id = WantedPerson.id.in_(select(WantedPerson.id).where(WantedPerson.id_number == q.strip()))
+    # Longest words first: they are the rarest, so most rows fail the first test.
+    words = [WantedPerson.search_text.like(f"% {word}%")
+             for word in sorted(set(fold(q).split()), key=lambda w: (-len(w), w))]
+    return or_(by_id, and_(*words)) if words else by_id
 
 
 def get_person(person_id: int) -> WantedPerson:
@@ -270,7 +298,7 @@ def _birth(data: dict, clean: dict, errors: dict) -> None:
 def _id_number(value, clean: dict, errors: dict) -> None:
     if value in (None, ""):
         clean["id_number"] = None
-    elif not isinstance(value, str) or not value.isdigit() or len(value) not in (9, 12):
+    elif not isinstance(value, str) or not ID_NUMBER.fullmatch(value):
         errors["id_number"] = _("An ID number has 9 or 12 digits.")
     else:
         clean["id_number"] = value

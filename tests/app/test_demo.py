@@ -1,0 +1,28 @@
+"""The demo seed gives a new user a living, synthetic province."""
+
+from sqlalchemy import func, select
+
+from wanted.auth.models import User
+from wanted.extensions import db
+from wanted.matching.models import Photo
+from wanted.pursuit.models import OutreachContact, StatusChange
+from wanted.registry.models import WantedPerson
+
+
+def test_demo_seed_loads_a_living_province_once(app, runner, client, token):
+    result = runner.invoke(args=["demo", "seed", "--persons", "40", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "admin" in result.output and "dt.cb1" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(WantedPerson.id))) == 40
+        assert db.session.scalar(select(func.count(Photo.id))) == 40
+        assert db.session.scalar(select(func.count(OutreachContact.id))) > 10
+        assert db.session.scalar(select(func.count(StatusChange.id))) > 0
+        officers = db.session.scalar(select(func.count(WantedPerson.id))
+                                     .where(WantedPerson.officer_id.is_not(None)))
+        assert officers > 30  # nearly every case has an assigned officer
+        assert db.session.scalar(select(func.count(User.id)).where(User.role == "admin")) == 1
+    found = client.get("/api/v1/persons?q=nguyen+van+hung", headers=token("dt.cb1")).json
+    assert "Nguyễn Văn Hùng" in [p["full_name"] for p in found["items"]]
+    again = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert "skipped" in again.output
