@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from wanted.extensions import db
 from wanted import models  # noqa: F401 - loads every table into the metadata
+from wanted.extensions import db
 
 config = context.config
 
