@@ -164,12 +164,16 @@ def test_duplicate_check_names_the_nearby_person(client, token, gallery, make_pe
     assert [d["person_id"] for d in response.json["possible_duplicates"]] == [gallery["obama"]]
 
 
-def test_closed_person_leaves_the_gallery_at_once(client, token, gallery):
+@pytest.mark.parametrize("changed_at", [None, "2026-01-02T08:00:00"])
+def test_closed_person_leaves_the_gallery_at_once(client, token, gallery, changed_at):
     headers = token("off_a")
     first = match(client, headers, "obama/2.jpg").json["faces"][0]["candidates"]
     assert first[0]["person_id"] == gallery["obama"]
+    body = {"status": "arrested", "reason": "bắt theo lệnh"}
+    if changed_at:  # an arrest recorded days later still takes the person out at once
+        body["changed_at"] = changed_at
     response = client.post(f"/api/v1/persons/{gallery['obama']}/status", headers=token("sup_a"),
-                           json={"status": "arrested", "reason": "bắt theo lệnh"})
+                           json=body)
     assert response.status_code == 200, response.json
     after = match(client, headers, "obama/2.jpg").json["faces"][0]["candidates"]
     assert gallery["obama"] not in [c["person_id"] for c in after]

@@ -166,8 +166,9 @@ def catch_up(synced: SyncedGallery, version: int) -> None:
         new = [row for row in active_faces(since) if row[0] not in synced.face_ids]
         synced.gallery.add(new)
         synced.face_ids.update(row[0] for row in new)
+        # updated_at is the server's clock at the change; a status change may be backdated.
         closed = db.session.scalars(select(WantedPerson.id).where(
-            WantedPerson.status != "wanted", WantedPerson.status_changed_at >= since))
+            WantedPerson.status != "wanted", WantedPerson.updated_at >= since))
         for person_id in closed:
             synced.gallery.remove_person(person_id)
     synced.version, synced.synced_at = version, now
