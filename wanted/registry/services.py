@@ -125,6 +125,11 @@ def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
     query = (filtered_query(filters).with_only_columns(WantedPerson.id)
              .order_by(*search_order(filters))
              .offset((filters.page - 1) * filters.per_page).limit(filters.per_page))
+    if filters.q and db.session.get_bind().dialect.name == "postgresql":
+        # A name pattern reads the whole search index: count in that same pass, as a window.
+        rows = db.session.execute(query.add_columns(func.count().over())).all()
+        if rows or filters.page == 1:
+            return [row[0] for row in rows], rows[0][1] if rows else 0
     total = db.session.scalar(select(func.count()).select_from(
         filtered_query(filters).with_only_columns(WantedPerson.id).subquery()))
     return list(db.session.scalars(query)), total
