@@ -19,8 +19,8 @@ SEARCH_COLUMNS = ["search_text", "id", "status", "unit_id", "danger_class", "bir
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         # Byte order, as on SQLite, so that both databases sort names alike off the index. The
-        # covering index below reads word patterns faster than the trigram index for broad names.
-        op.execute("DROP INDEX IF EXISTS ix_wanted_persons_search_trgm")
+        # covering index below serves common words in order; the trigram index stays for rare
+        # ones, and the planner picks per query (see registry.services.page_ids).
         op.alter_column("wanted_persons", "search_text",
                         type_=sa.String(1000, collation="C"), existing_nullable=False)
     with op.batch_alter_table("wanted_persons") as batch:
@@ -41,5 +41,3 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.alter_column("wanted_persons", "search_text", type_=sa.String(1000),
                         existing_nullable=False)
-        op.execute("CREATE INDEX ix_wanted_persons_search_trgm ON wanted_persons "
-                   "USING gin (search_text gin_trgm_ops)")

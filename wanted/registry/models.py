@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wanted.auth.models import Unit, User
@@ -83,6 +83,11 @@ class WantedPerson(db.Model):
         # filters most searches add, so neither database has to visit the table's rows.
         Index("ix_wanted_persons_search", "search_text", "id", "status", "unit_id",
               "danger_class", "birth_year"),
+        # PostgreSQL only (migration 0002): trigrams of the same text, for rare words. Named as an
+        # expression so that autogenerate, which ignores ddl_if, skips it on SQLite.
+        Index("ix_wanted_persons_search_trgm", literal_column("search_text"),
+              postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
+              ).ddl_if(dialect="postgresql"),
     )
 
     unit: Mapped[Unit] = relationship()

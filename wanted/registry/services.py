@@ -125,14 +125,29 @@ def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
     query = (filtered_query(filters).with_only_columns(WantedPerson.id)
              .order_by(*search_order(filters))
              .offset((filters.page - 1) * filters.per_page).limit(filters.per_page))
-    if filters.q and db.session.get_bind().dialect.name == "postgresql":
-        # A name pattern reads the whole search index: count in that same pass, as a window.
-        rows = db.session.execute(query.add_columns(func.count().over())).all()
+    if filters.q and _dialect() == "postgresql":
+        # Count in the same pass as the page, as a window over every match in order. The window
+        # sits in a sorted subquery so that the planner costs reading all matches (a LIMIT right
+        # above it would make it assume the search index stops early): it then reads a rare
+        # word's few matches off the trigram index and sorts them, or walks the search index in
+        # order for a common word.
+        column, descending = SORTS[filters.sort]
+        matches = (filtered_query(filters).with_only_columns(
+            WantedPerson.id, getattr(WantedPerson, column), func.count().over().label("total"))
+            .order_by(*search_order(filters)).subquery())
+        order = matches.c[column].desc() if descending else matches.c[column].asc()
+        rows = db.session.execute(
+            select(matches.c.id, matches.c.total).order_by(order, matches.c.id)
+            .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)).all()
         if rows or filters.page == 1:
             return [row[0] for row in rows], rows[0][1] if rows else 0
     total = db.session.scalar(select(func.count()).select_from(
         filtered_query(filters).with_only_columns(WantedPerson.id).subquery()))
     return list(db.session.scalars(query)), total
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def search_order(filters: SearchFilters) -> tuple:
@@ -175,8 +190,11 @@ def text_condition(q: str) -> ColumnElement[bool]:
     """Match every word of `q` at the start of a word of name or aliases, or the ID exactly."""
     if ID_NUMBER.fullmatch(q.strip()):  # a whole ID number is looked up as one
         return WantedPerson.id_number == q.strip()
-    # The ID test is a subquery so that the name test stays within the search index.
-    by_id = WantedPerson.id.in_(select(WantedPerson.id).where(WantedPerson.id_number == q.strip()))
+    # The ID test is a subquery so that the name test stays within the search index; on
+    # PostgreSQL an array of ids, which a bitmap scan of the trigram index can OR with too.
+    by_id_number = select(WantedPerson.id).where(WantedPerson.id_number == q.strip())
+    by_id = (WantedPerson.id == func.any(func.array(by_id_number.scalar_subquery()))
+             if _dialect() == "postgresql" else WantedPerson.id.in_(by_id_number))
     # Longest words first: they are the rarest, so most rows fail the first test.
     words = [WantedPerson.search_text.like(f"% {word}%")
              for word in sorted(set(fold(q).split()), key=lambda w: (-len(w), w))]
