@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, create_province
@@ -67,7 +67,9 @@ def sign_in(page, live_server):
         page.goto(f"{live_server}/login")
         page.fill("#username", username)
         page.fill("#password", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_selector("[data-testid=whoami]", state="attached")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        # The menu names whoever is signed in: wait until it is this user, not the one before.
+        expect(page.locator("[data-testid=whoami]")).to_contain_text(username)
 
     return do
