@@ -44,6 +44,7 @@ class Config:
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
     RQ_QUEUE = "wanted"
     LOGIN_RATE_LIMIT = (10, 300)  # attempts per window (seconds) per address
+    RATE_LIMIT_PREFIX = "wanted:rl:"  # Redis keys; distinct per installation sharing a Redis
     LOCKOUT_AFTER = 5
     LOCKOUT_MINUTES = 15
 

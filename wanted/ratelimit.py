@@ -55,7 +55,8 @@ class RedisRateLimiter:
 def init_rate_limiter(app: Flask) -> None:
     """Choose the limiter: Redis when REDIS_URL is set, memory otherwise."""
     url = app.config.get("REDIS_URL")
-    app.extensions["rate_limiter"] = RedisRateLimiter(url) if url else MemoryRateLimiter()
+    app.extensions["rate_limiter"] = (RedisRateLimiter(url, app.config["RATE_LIMIT_PREFIX"])
+                                      if url else MemoryRateLimiter())
 
 
 def rate_limiter() -> MemoryRateLimiter | RedisRateLimiter:

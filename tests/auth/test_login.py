@@ -1,5 +1,7 @@
 """Sign-in: good and bad attempts audited, lockout, rate limits (memory and real Redis)."""
 
+import uuid
+
 import pytest
 import redis
 from sqlalchemy import select
@@ -10,6 +12,8 @@ from wanted.extensions import db
 from wanted.ratelimit import MemoryRateLimiter, RedisRateLimiter
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+# Limits count in fixed windows; an hour-long one keeps a test's few hits inside one window.
+WINDOW = 3600
 
 
 def outcomes(app, action="login"):
@@ -57,7 +61,7 @@ def test_next_parameter_cannot_send_users_off_site(client, province):
 
 
 def test_login_rate_limit_answers_429(app, client, province):
-    app.config["LOGIN_RATE_LIMIT"] = (3, 60)
+    app.config["LOGIN_RATE_LIMIT"] = (3, WINDOW)
     codes = [client.post("/login", data={"username": "off_a", "password": "x"}).status_code
              for _ in range(4)]
     assert codes == [401, 401, 401, 429]
@@ -65,36 +69,38 @@ def test_login_rate_limit_answers_429(app, client, province):
 
 def test_memory_limiter_counts_per_key():
     limiter = MemoryRateLimiter()
-    assert [limiter.hit("k", 2, 60) for _ in range(3)] == [True, True, False]
-    assert limiter.hit("other", 2, 60)
+    assert [limiter.hit("k", 2, WINDOW) for _ in range(3)] == [True, True, False]
+    assert limiter.hit("other", 2, WINDOW)
     limiter.reset("k")
-    assert limiter.hit("k", 2, 60)
+    assert limiter.hit("k", 2, WINDOW)
 
 
 @pytest.fixture
 def redis_limiter():
     client = redis.Redis.from_url(REDIS_URL)
     client.ping()
-    limiter = RedisRateLimiter(REDIS_URL, prefix=f"test:{id(client)}:")
+    prefix = f"test:{uuid.uuid4().hex}:"
+    limiter = RedisRateLimiter(REDIS_URL, prefix=prefix)
     yield limiter
-    for key in client.scan_iter(f"test:{id(client)}:*"):
+    for key in client.scan_iter(f"{prefix}*"):
         client.delete(key)
 
 
 def test_redis_limiter_is_shared_between_processes(redis_limiter):
     other_process = RedisRateLimiter(REDIS_URL, prefix=redis_limiter._prefix)
-    assert redis_limiter.hit("login:1.2.3.4", 2, 60)
-    assert other_process.hit("login:1.2.3.4", 2, 60)
-    assert not redis_limiter.hit("login:1.2.3.4", 2, 60)
+    assert redis_limiter.hit("login:1.2.3.4", 2, WINDOW)
+    assert other_process.hit("login:1.2.3.4", 2, WINDOW)
+    assert not redis_limiter.hit("login:1.2.3.4", 2, WINDOW)
     redis_limiter.reset("login:1.2.3.4")
-    assert other_process.hit("login:1.2.3.4", 2, 60)
+    assert other_process.hit("login:1.2.3.4", 2, WINDOW)
 
 
 def test_app_uses_redis_limits_when_configured(database_url, tmp_path, province):
     from wanted import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": REDIS_URL,
-                      "LOGIN_RATE_LIMIT": (2, 60), "STORAGE_DIR": str(tmp_path)})
+                      "LOGIN_RATE_LIMIT": (2, WINDOW), "STORAGE_DIR": str(tmp_path),
+                      "RATE_LIMIT_PREFIX": f"test:{uuid.uuid4().hex}:"})
     assert isinstance(app.extensions["rate_limiter"], RedisRateLimiter)
     app.extensions["rate_limiter"].reset("login:127.0.0.1")
     client = app.test_client()
