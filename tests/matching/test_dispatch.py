@@ -61,7 +61,7 @@ def test_with_redis_the_search_is_queued_and_a_worker_finishes_it(
 
     started = time.monotonic()
     response = match(client, headers, "obama/2.jpg")
-    assert time.monotonic() - started < 1.5  # nothing was encoded in the request
+    assert time.monotonic() - started < 3  # answered at once: the worker does the encoding
     assert response.status_code == 201
     assert response.json["status"] == "pending" and response.json["faces"] == []
     queue = Queue(queued_app.config["RQ_QUEUE"], connection=Redis.from_url(REDIS_URL))
