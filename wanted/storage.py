@@ -33,10 +33,6 @@ class LocalPhotoStore:
         """Read the bytes of a stored photo."""
         return self._path(sha256).read_bytes()
 
-    def exists(self, sha256: str) -> bool:
-        """Tell whether a photo is stored."""
-        return self._path(sha256).exists()
-
     def count(self) -> int:
         """Count the stored files."""
         return sum(1 for _ in self.root.rglob("*.jpg")) if self.root.exists() else 0

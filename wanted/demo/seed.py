@@ -29,7 +29,7 @@ CATEGORY_WEIGHTS = {
 
 
 def registry_is_empty() -> bool:
-    """Tell whether the installation has no units yet."""
+    """Tell whether the installation has neither persons nor accounts yet."""
     return not db.session.scalar(select(func.count(WantedPerson.id))) and not db.session.scalar(
         select(func.count(User.id)))
 

@@ -10,7 +10,7 @@ from wanted.auth.models import User
 from wanted.auth.views import attach_errors, unit_choices
 from wanted.errors import ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import db
-from wanted.labels import CAUTION_FLAG, CHARGE_CATEGORY
+from wanted.labels import CHARGE_CATEGORY
 from wanted.registry import services
 from wanted.registry.forms import PersonForm
 
@@ -41,8 +41,7 @@ def person(person_id: int):
     db.session.commit()
     return render_template("registry/person.html", person=person,
                            can_edit=auth.can_work_on(current_user, person.unit_id),
-                           can_close=auth.can_close_case(current_user, person.unit_id),
-                           flags=CAUTION_FLAG)
+                           can_close=auth.can_close_case(current_user, person.unit_id))
 
 
 @bp.route("/persons/new", methods=["GET", "POST"])
