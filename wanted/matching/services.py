@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import User
-from wanted.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from wanted.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from wanted.extensions import db
 from wanted.matching import engine
 from wanted.matching.gallery import DEFAULT_THRESHOLDS, Gallery, band
@@ -144,13 +144,15 @@ def current_gallery() -> Gallery:
     return synced.gallery
 
 
-def active_faces(since: datetime | None = None):
+def active_faces(since: datetime | None = None, persons: set[int] | None = None):
     """Select (face id, person id, encoding) of persons still wanted, optionally recent only."""
     query = (select(Face.id, Face.person_id, Face.encoding)
              .join(WantedPerson, WantedPerson.id == Face.person_id)
              .where(WantedPerson.status == "wanted"))
     if since is not None:
         query = query.where(Face.created_at >= since)
+    if persons is not None:
+        query = query.where(Face.person_id.in_(persons))
     return db.session.execute(query).all()
 
 
@@ -163,14 +165,20 @@ def catch_up(synced: SyncedGallery, version: int) -> None:
         synced.face_ids = {row[0] for row in rows}
     else:
         since = synced.synced_at - CATCH_UP_MARGIN
-        new = [row for row in active_faces(since) if row[0] not in synced.face_ids]
+        # updated_at is the server's clock at the change; a status change may be backdated.
+        changed = db.session.execute(select(WantedPerson.id, WantedPerson.status).where(
+            WantedPerson.updated_at >= since, WantedPerson.status_changed_at.is_not(None))).all()
+        for person_id, status in changed:
+            if status != "wanted":
+                synced.gallery.remove_person(person_id)
+                synced.face_ids.difference_update(db.session.scalars(
+                    select(Face.id).where(Face.person_id == person_id)))
+        # New faces, and the faces of persons whose case was reopened.
+        reopened = {person_id for person_id, status in changed if status == "wanted"}
+        rows = [*active_faces(since), *(active_faces(persons=reopened) if reopened else [])]
+        new = list({row[0]: row for row in rows if row[0] not in synced.face_ids}.values())
         synced.gallery.add(new)
         synced.face_ids.update(row[0] for row in new)
-        # updated_at is the server's clock at the change; a status change may be backdated.
-        closed = db.session.scalars(select(WantedPerson.id).where(
-            WantedPerson.status != "wanted", WantedPerson.updated_at >= since))
-        for person_id in closed:
-            synced.gallery.remove_person(person_id)
     synced.version, synced.synced_at = version, now
 
 
@@ -361,6 +369,12 @@ def visible_searches(actor: User, limit: int = 100) -> list[MatchSearch]:
     return list(db.session.scalars(query))
 
 
+def find_candidate(search: MatchSearch, face_index: int, person_id: int) -> MatchCandidate | None:
+    """Return the candidate of one face of a search, or None."""
+    return next((c for f in search.faces if f.index == face_index for c in f.candidates
+                 if c.person_id == person_id), None)
+
+
 def review_candidate(actor: User, search: MatchSearch, face_index: int, person_id: int,
                      decision: str, note: str = "") -> MatchReview:
     """Record a person's judgement of a candidate; a 'candidate' review becomes a Tip."""
@@ -373,12 +387,19 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
         errors["decision"] = _("Must be one of: %(values)s.", values=", ".join(REVIEW_DECISIONS))
     if not isinstance(note, str) or len(note) > 2000:
         errors["note"] = _("At most %(n)d characters.", n=2000)
-    candidate = next((c for f in search.faces if f.index == face_index for c in f.candidates
-                      if c.person_id == person_id), None)
+    candidate = find_candidate(search, face_index, person_id)
     if candidate is None:
         errors["person_id"] = _("This person is not a candidate for that face.")
     if errors:
         raise ValidationFailed(_("The review is not valid."), errors)
+    if decision == "candidate" and any(r.reviewer_id == actor.id and r.decision == "candidate"
+                                       for r in candidate.reviews):
+        raise Conflict(_("You have already raised this hit; another officer confirms it."),
+                       code="hit_already_raised",
+                       audit={"action": "match.review", "actor": actor, "object_type": "match",
+                              "object_id": search.id,
+                              "details": {"face": face_index, "person": person_id,
+                                          "decision": decision}})
     review = MatchReview(candidate=candidate, decision=decision, note=note.strip(),
                          reviewer=actor)
     if decision == "candidate":
