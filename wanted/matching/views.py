@@ -132,6 +132,14 @@ def add_photo(person_id: int):
         422 if form.errors else 200)
 
 
+@bp.route("/persons/<int:person_id>/photos/<int:photo_id>/delete", methods=["POST"])
+def delete_photo(person_id: int, photo_id: int):
+    services.delete_registry_photo(current_user, registry.get_person(person_id), photo_id)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("registry.person", person_id=person_id))
+
+
 @bp.route("/persons/<int:person_id>/photos/confirm", methods=["POST"])
 def confirm_photo(person_id: int):
     person = registry.get_person(person_id)
