@@ -350,6 +350,7 @@ def run_search(search: MatchSearch) -> MatchSearch:
     limits = search.thresholds
     found = gallery_hits(faces, k=search.k, max_distance=limits["weak"])
     search.gallery_version = gallery_version()
+    search.gallery_size = gallery_size()
     for index, (face, hits) in enumerate(zip(faces, found, strict=True)):
         top, right, bottom, left = face.box
         row = MatchFace(index=index, top=top, right=right, bottom=bottom, left=left,
@@ -364,6 +365,7 @@ def run_search(search: MatchSearch) -> MatchSearch:
     audit.record("match.result", actor=search.uploaded_by, object_type="match",
                  object_id=search.id, details={
                      "faces": len(faces), "gallery_version": search.gallery_version,
+                     "gallery_size": search.gallery_size,
                      "thresholds": limits,
                      "candidates": [[(c.person_id, c.distance, c.band) for c in f.candidates]
                                     for f in search.faces]})
@@ -383,6 +385,17 @@ def gallery_hits(faces: list[engine.DetectedFace], *, k: int,
             return found
         # A change committed after this process caught up: catch up again and search again.
     return [[hit for hit in hits if hit.face_id in existing] for hits in found]
+
+
+def empty_gallery_message() -> str:
+    """Say that a search cannot find anyone because no registry photo holds a face."""
+    return _("The gallery is empty: no wanted person has a registry photo with a detectable "
+             "face, so a face search cannot find anyone. Add registry photos first.")
+
+
+def gallery_size() -> int:
+    """Return how many faces of wanted persons the gallery holds now."""
+    return len(current_gallery())
 
 
 def fail_search(search: MatchSearch, message: str) -> None:
@@ -483,7 +496,9 @@ def search_as_json(search: MatchSearch, with_reviews: bool = False) -> dict:
     return {"id": search.id, "status": search.status, "error": search.error or None,
             "purpose": search.purpose, "case_ref": search.case_ref,
             "created_at": search.created_at.isoformat(),
-            "gallery_version": search.gallery_version, "thresholds": search.thresholds,
+            "gallery_version": search.gallery_version, "gallery_size": search.gallery_size,
+            "message": empty_gallery_message() if search.gallery_size == 0 else None,
+            "thresholds": search.thresholds,
             "faces": [{"index": f.index, "box": f.box, "quality": f.quality,
                        "candidates": [candidate(c) for c in f.candidates]}
                       for f in search.faces]}
