@@ -238,3 +238,33 @@ def test_the_search_page_says_why_an_upload_is_refused(app, client, login, provi
     assert response.status_code == 415
     assert 'data-field="photo"' in response.get_data(as_text=True)
     assert counts(app) == before
+
+
+EMPTY_GALLERY_VI = "Kho ảnh khuôn mặt đang trống"
+
+
+def test_a_search_against_an_empty_gallery_says_so(app, client, token, login, province):
+    login("off_a")
+    page = client.get("/matches/new").get_data(as_text=True)
+    assert 'data-testid="empty-gallery"' in page and EMPTY_GALLERY_VI in page
+    response = match(client, token("off_a"), "obama/1.jpg")
+    assert response.status_code == 201, response.json
+    assert response.json["gallery_size"] == 0
+    assert EMPTY_GALLERY_VI in response.json["message"]
+    assert response.json["faces"][0]["candidates"] == []
+    page = client.get(f"/matches/{response.json['id']}").get_data(as_text=True)
+    assert 'data-testid="empty-gallery"' in page and EMPTY_GALLERY_VI in page
+    client.get("/lang/en")
+    page = client.get(f"/matches/{response.json['id']}").get_data(as_text=True)
+    assert "The gallery is empty" in page and "cannot find anyone" in page
+
+
+def test_a_search_against_a_filled_gallery_gives_its_size_and_no_warning(client, token, login,
+                                                                         gallery):
+    response = match(client, token("off_a"), "obama/2.jpg")
+    assert response.json["gallery_size"] == len(gallery)
+    assert response.json["message"] is None
+    login("off_a")
+    assert "empty-gallery" not in client.get("/matches/new").get_data(as_text=True)
+    page = client.get(f"/matches/{response.json['id']}").get_data(as_text=True)
+    assert "empty-gallery" not in page

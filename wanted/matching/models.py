@@ -84,6 +84,8 @@ class MatchSearch(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     thresholds: Mapped[dict] = mapped_column(JSON, default=dict)
     gallery_version: Mapped[int] = mapped_column(default=0)
+    # Faces of wanted persons in the gallery when the search ran (None while pending).
+    gallery_size: Mapped[int | None] = mapped_column()
     k: Mapped[int] = mapped_column(default=5)
 
     photo: Mapped[Photo | None] = relationship()

@@ -296,6 +296,7 @@ def run_search(search: MatchSearch) -> MatchSearch:
     faces = detect_faces(photo_store().get(search.photo.sha256))
     gallery = current_gallery()
     search.gallery_version = gallery_version()
+    search.gallery_size = len(gallery)
     limits = search.thresholds
     for index, face in enumerate(faces):
         top, right, bottom, left = face.box
@@ -312,10 +313,22 @@ def run_search(search: MatchSearch) -> MatchSearch:
     audit.record("match.result", actor=search.uploaded_by, object_type="match",
                  object_id=search.id, details={
                      "faces": len(faces), "gallery_version": search.gallery_version,
+                     "gallery_size": search.gallery_size,
                      "thresholds": limits,
                      "candidates": [[(c.person_id, c.distance, c.band) for c in f.candidates]
                                     for f in search.faces]})
     return search
+
+
+def empty_gallery_message() -> str:
+    """Say that a search cannot find anyone because no registry photo holds a face."""
+    return _("The gallery is empty: no wanted person has a registry photo with a detectable "
+             "face, so a face search cannot find anyone. Add registry photos first.")
+
+
+def gallery_size() -> int:
+    """Return how many faces of wanted persons the gallery holds now."""
+    return len(current_gallery())
 
 
 def fail_search(search: MatchSearch, message: str) -> None:
@@ -416,7 +429,9 @@ def search_as_json(search: MatchSearch, with_reviews: bool = False) -> dict:
     return {"id": search.id, "status": search.status, "error": search.error or None,
             "purpose": search.purpose, "case_ref": search.case_ref,
             "created_at": search.created_at.isoformat(),
-            "gallery_version": search.gallery_version, "thresholds": search.thresholds,
+            "gallery_version": search.gallery_version, "gallery_size": search.gallery_size,
+            "message": empty_gallery_message() if search.gallery_size == 0 else None,
+            "thresholds": search.thresholds,
             "faces": [{"index": f.index, "box": f.box, "quality": f.quality,
                        "candidates": [candidate(c) for c in f.candidates]}
                       for f in search.faces]}

@@ -62,11 +62,13 @@ def new_search():
         except services.PhotoRejected as err:
             db.session.rollback()
             form.photo.errors = [err.message]
-            return render_template("matching/new.html", form=form), err.status
+            return render_template("matching/new.html", form=form,
+                                   gallery_size=services.gallery_size()), err.status
         tasks.dispatch(search)
         db.session.commit()
         return redirect(url_for("matching.search", search_id=search.id))
-    return render_template("matching/new.html", form=form), 422 if form.errors else 200
+    return render_template("matching/new.html", form=form, gallery_size=services.gallery_size()), \
+        422 if form.errors else 200
 
 
 @bp.route("/matches/<int:search_id>")
