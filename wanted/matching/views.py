@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -73,7 +74,8 @@ def new_search():
 
 @bp.route("/matches/<int:search_id>")
 def search(search_id: int):
-    found = services.view_search(current_user, search_id)
+    found = services.view_search(current_user, search_id,
+                                 waiting=request.args.get("waiting") == "1")
     db.session.commit()
     return render_template("matching/search.html", search=found, review_form=ReviewForm(),
                            persons_photos=services.primary_photos_of(found))
