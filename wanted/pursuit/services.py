@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -29,7 +27,7 @@ from wanted.pursuit.models import (
 )
 from wanted.registry.models import STATUSES, WantedPerson
 from wanted.registry.services import ensure_can_work_on
-from wanted.timeutil import utcnow
+from wanted.timeutil import local_today, local_zone, utcnow
 
 # Where a status may move; every other move is refused with 409. A closed case may be reopened
 # (back to "wanted") by a supervisor of the owning unit, with a reason.
@@ -52,16 +50,6 @@ FOLLOW_UP_KINDS: dict[str, type] = {
 }
 # Clock skew tolerated on times said to be "now" by a phone or another server.
 FUTURE_SLACK = timedelta(minutes=10)
-
-
-def local_zone() -> ZoneInfo:
-    """Return the installation's time zone."""
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def local_today() -> date:
-    """Return today's date in the installation's time zone."""
-    return datetime.now(local_zone()).date()
 
 
 def day_start_utc(day: date) -> datetime:

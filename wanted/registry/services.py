@@ -2,7 +2,7 @@
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
 from wanted.extensions import db
+from wanted.labels import CHARGE_CATEGORY
 from wanted.registry.models import (
     CAUTION_FLAGS,
     DANGER_CLASSES,
@@ -31,6 +32,7 @@ from wanted.registry.models import (
     person_charges,
 )
 from wanted.text import fold, search_text
+from wanted.timeutil import local_today
 
 TEXT_LIMITS = {
     "full_name": 200, "birth_place": 300, "ethnicity": 64, "nationality": 64,
@@ -98,6 +100,8 @@ def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
         born_to=number("born_to", 1900, 2100, None),
         sort=args.get("sort") or "name", page=number("page", 1, 1_000_000, 1) or 1,
         per_page=number("per_page", 1, MAX_PER_PAGE, default_per_page) or default_per_page)
+    if filters.charge_category and filters.charge_category not in CHARGE_CATEGORY:
+        errors["charge_category"] = _("Unknown charge category.")
     if filters.status and filters.status not in STATUSES:
         errors["status"] = _("Unknown status.")
     if filters.danger_class and filters.danger_class not in DANGER_CLASSES:
@@ -110,8 +114,12 @@ def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
 
 
 def search_persons(actor: User, filters: SearchFilters) -> Page:
-    """Find persons by the filters, audit the search, and return one page."""
+    """Find persons by the filters, audit the search, and return one page (at most the last)."""
     ids, total = page_ids(filters)
+    last = max(1, math.ceil(total / filters.per_page))
+    if filters.page > last:
+        filters = replace(filters, page=last)
+        ids, total = page_ids(filters)
     found = {person.id: person for person in db.session.scalars(
         select(WantedPerson).where(WantedPerson.id.in_(ids))
         .options(selectinload(WantedPerson.charges), selectinload(WantedPerson.unit)))}
@@ -223,7 +231,8 @@ def validate_person(data: dict, *, partial: bool = False) -> dict:
     errors: dict[str, str] = {}
     clean: dict = {}
     known = {*TEXT_LIMITS, "aliases", "sex", "birth_date", "birth_year", "id_number", "unit",
-             "assigned_officer", "charges", "danger_class", "caution_flags", "decision"}
+             "assigned_officer", "charges", "danger_class", "caution_flags", "decision",
+             "id_number_confirmed"}
     for name in set(data) - known - {"id", "version", "status"}:
         errors[name] = _("Unknown field.")
     for name, limit in TEXT_LIMITS.items():
@@ -245,6 +254,11 @@ def validate_person(data: dict, *, partial: bool = False) -> dict:
     _birth(data, clean, errors)
     if "id_number" in data:
         _id_number(data["id_number"], clean, errors)
+    if "id_number_confirmed" in data:
+        if not isinstance(data["id_number_confirmed"], bool):
+            errors["id_number_confirmed"] = _("Must be true or false.")
+        else:
+            clean["id_number_confirmed"] = data["id_number_confirmed"]
     if "charges" in data:
         clean["charges"] = _charges(data["charges"], errors)
     if "decision" in data:
@@ -303,9 +317,15 @@ def _parse_date(value, name: str, errors: dict) -> date | None:
     return parsed
 
 
+def _not_future(day: date | None, name: str, errors: dict) -> None:
+    if day is not None and name not in errors and day > local_today():
+        errors[name] = _("Cannot be in the future.")
+
+
 def _birth(data: dict, clean: dict, errors: dict) -> None:
     if "birth_date" in data:
         clean["birth_date"] = _parse_date(data["birth_date"], "birth_date", errors)
+        _not_future(clean["birth_date"], "birth_date", errors)
         if clean["birth_date"]:
             clean["birth_year"] = clean["birth_date"].year
     if "birth_year" in data and not clean.get("birth_date"):
@@ -314,6 +334,8 @@ def _birth(data: dict, clean: dict, errors: dict) -> None:
             clean["birth_year"] = None
         elif isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
             errors["birth_year"] = _("Must be a year from 1900 to 2100.")
+        elif year > local_today().year:
+            errors["birth_year"] = _("Cannot be in the future.")
         else:
             clean["birth_year"] = year
 
@@ -346,6 +368,7 @@ def _decision(value, errors: dict) -> dict:
              for k, n in DECISION_LIMITS.items() if k in value}
     if "date" in value:
         clean["date"] = _parse_date(value["date"], "decision.date", errors)
+        _not_future(clean["date"], "decision.date", errors)
     return clean
 
 
@@ -357,9 +380,16 @@ def _lookup(finder, key, name: str, errors: dict):
         return None
 
 
-def create_person(actor: User, data: dict) -> WantedPerson:
-    """Validate and add a person to the registry, owned by the actor's unit unless told."""
+def create_person(actor: User, data: dict, *, complete: bool = False) -> WantedPerson:
+    """Validate and add a person to the registry, owned by the actor's unit unless told.
+
+    With `complete`, the record must carry a charge and its wanted decision (the page's rule;
+    the API may start a record with a name alone).
+    """
     clean = validate_person(data)
+    if complete:
+        require_complete(clean)
+    duplicates = check_id_number(actor, clean, None)
     unit = clean.pop("unit", None) or actor.unit
     if not auth.can_work_on(actor, unit.id):
         raise Forbidden(_("You may only add persons to your own unit or those below it."))
@@ -370,15 +400,59 @@ def create_person(actor: User, data: dict) -> WantedPerson:
     db.session.flush()
     audit.record("person.create", actor=actor, object_type="person", object_id=person.id,
                  details={"full_name": person.full_name})
+    record_duplicate_id(actor, person, duplicates)
     return person
 
 
-def update_person(actor: User, person: WantedPerson, data: dict, expected_version: int) -> dict:
+def require_complete(clean: dict) -> None:
+    """Refuse a wanted record without a charge, or without its decision's number and date."""
+    errors = {}
+    if not clean.get("charges"):
+        errors["charges"] = _("A wanted record needs at least one charge.")
+    decision = clean.get("decision") or {}
+    if not decision.get("number"):
+        errors["decision.number"] = _("A wanted record needs the number of its decision.")
+    if not decision.get("date"):
+        errors["decision.date"] = _("A wanted record needs the date of its decision.")
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+
+
+def check_id_number(actor: User, clean: dict, person: WantedPerson | None) -> list[WantedPerson]:
+    """Refuse an ID number another record holds unless the officer confirmed it is another one."""
+    confirmed = clean.pop("id_number_confirmed", False)
+    number = clean.get("id_number")
+    if not number or (person is not None and person.id_number == number):
+        return []
+    others = list(db.session.scalars(select(WantedPerson).where(
+        WantedPerson.id_number == number,
+        WantedPerson.id != (person.id if person else -1)).order_by(WantedPerson.id)))
+    if others and not confirmed:
+        names = ", ".join(f"{p.full_name} (#{p.id})" for p in others)
+        raise ValidationFailed(_("Some fields are not valid."), {"id_number": _(
+            "This ID number is already on the record of %(names)s. If this is a different "
+            "record, confirm it below.", names=names)}, code="duplicate_id_number")
+    return others
+
+
+def record_duplicate_id(actor: User, person: WantedPerson, others: list[WantedPerson]) -> None:
+    """Audit that the officer kept an ID number another record holds."""
+    if others:
+        audit.record("person.duplicate_id", actor=actor, object_type="person",
+                     object_id=person.id, details={"id_number": person.id_number,
+                                                   "other_persons": [p.id for p in others]})
+
+
+def update_person(actor: User, person: WantedPerson, data: dict, expected_version: int, *,
+                  complete: bool = False) -> dict:
     """Apply edits if nobody saved since `expected_version`; return {field: [old, new]}."""
     ensure_can_work_on(actor, person, "person.update")
     if person.version != expected_version:
         raise StaleVersion(_("Someone else saved this record first. Nothing was overwritten."))
     clean = validate_person(data, partial=True)
+    if complete and person.status == "wanted":
+        require_complete(clean)
+    duplicates = check_id_number(actor, clean, person)
     if "unit" in clean and clean["unit"] is not None and not auth.can_work_on(
             actor, clean["unit"].id):
         raise Forbidden(_("You may only move a person to a unit you work for."))
@@ -393,6 +467,7 @@ def update_person(actor: User, person: WantedPerson, data: dict, expected_versio
     db.session.flush()
     audit.record("person.update", actor=actor, object_type="person", object_id=person.id,
                  details={"changes": changes})
+    record_duplicate_id(actor, person, duplicates)
     return changes
 
 
