@@ -5,7 +5,8 @@ from flask import abort, g, request
 from wanted.api.core import api_route
 from wanted.api.schemas import error_responses
 from wanted.audit import services
-from wanted.audit.views import parse_day
+from wanted.audit.schemas import AuditQuery
+from wanted.audit.views import event_filters
 
 
 def require_admin() -> None:
@@ -14,17 +15,12 @@ def require_admin() -> None:
         abort(403)
 
 
-@api_route("/audit", "GET", "List audit events (admin)", tag="audit",
-           query={"actor": "Username", "action": "Action name", "object": "type:id",
-                  "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"},
+@api_route("/audit", "GET", "List audit events (admin)", tag="audit", query=AuditQuery,
            responses={200: {"description": "Events, newest first"},
-                      **error_responses(401, 403)})
+                      **error_responses(401, 403, 422)})
 def audit_events():
     require_admin()
-    events = services.list_events(
-        actor=request.args.get("actor") or None, action=request.args.get("action") or None,
-        object_ref=request.args.get("object") or None,
-        start=parse_day(request.args.get("from")), end=parse_day(request.args.get("to")))
+    events = services.list_events(**event_filters(request.args))
     return {"items": [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor_name,
                        "source_ip": e.source_ip, "action": e.action,
                        "object": f"{e.object_type}:{e.object_id}" if e.object_type else None,

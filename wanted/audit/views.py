@@ -1,28 +1,28 @@
 """The audit log page for admins, with the chain check."""
 
-from datetime import datetime
+from datetime import datetime, time
 
 from flask import Blueprint, render_template, request
 
 from wanted.audit import services
+from wanted.audit.schemas import AuditQuery
 from wanted.auth.session import roles_required
+from wanted.validation import parse_query
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
-def parse_day(value: str | None) -> datetime | None:
-    """Read a YYYY-MM-DD filter; ignore what does not parse."""
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def event_filters(args) -> dict:
+    """Read the audit filters of a query string (422 naming a bad one) as list_events arguments."""
+    query = parse_query(AuditQuery, args)
+    return {"actor": query.actor or None, "action": query.action or None,
+            "object_ref": query.object or None,
+            "start": datetime.combine(query.start, time()) if query.start else None,
+            "end": datetime.combine(query.end, time()) if query.end else None}
 
 
 @bp.route("/")
 @roles_required("admin")
 def index():
-    events = services.list_events(
-        actor=request.args.get("actor") or None, action=request.args.get("action") or None,
-        object_ref=request.args.get("object") or None,
-        start=parse_day(request.args.get("from")), end=parse_day(request.args.get("to")))
+    events = services.list_events(**event_filters(request.args))
     return render_template("audit/index.html", events=events, chain=services.verify_chain())
