@@ -208,6 +208,16 @@ def test_stored_control_characters_do_not_break_the_exports(client, app, provinc
     assert "TrầnVănBảy" in csv.data.decode("utf-8-sig")
 
 
+def test_nul_and_odd_bytes_in_paths_are_404(client, province, token, login):
+    for path in ("/api/v1/persons/%00", "/api/v1/no%00such", "/api/v1/persons/%ED%A0%80"):
+        response = client.get(path, headers=token("off_a"))
+        assert response.status_code == 404
+        assert response.is_json
+    login("off_a")
+    for path in ("/persons/%00", "/lang/%00", "/no%00such"):
+        assert client.get(path).status_code == 404
+
+
 # --- JSON bodies: malformed, not an object, nested too deeply ----------------------------------
 
 @pytest.mark.parametrize("raw", [
