@@ -87,15 +87,15 @@ def settle_tip(tip_id: int):
 
 
 @api_route("/persons/<int:person_id>/status", "POST",
-           "Change the status (supervisors; cancelled needs document_number)", tag="pursuit",
-           body=StatusInput,
+           "Change the status (supervisors; closures need document_number and document_date)",
+           tag="pursuit", body=StatusInput,
            responses={200: {"description": "The person after the change", "schema": ref("Person")},
                       **error_responses(401, 403, 404, 409, 422)})
 def change_status(person_id: int):
     person = get_person(person_id)
     given = parse(StatusInput, json_body())
     services.change_status(g.actor, person, given.status, given.reason, given.document_number,
-                           given.changed_at)
+                           given.changed_at, document_date=given.document_date)
     db.session.commit()
     return person_response(person)
 

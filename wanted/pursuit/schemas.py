@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from wanted.validation import Day, Id, PastMoment, Schema, Text
 
@@ -45,15 +45,25 @@ class TipInput(Schema):
 
 
 class TipSettle(Schema):
-    """How a tip was settled."""
+    """How a tip was settled; a face-match hit only by someone of the owning unit other than
+    its reviewer."""
 
-    status: Literal["verifying", "confirmed", "false"]
+    status: Literal["verifying", "confirmed", "false", "dismissed"] = Field(
+        description="dismissed is false")
+
+    @field_validator("status")
+    @classmethod
+    def dismissed_is_false(cls, value: str) -> str:
+        """API.md speaks of dismissing a hit; the stored status is "false"."""
+        return "false" if value == "dismissed" else value
 
 
 class StatusInput(Schema):
-    """A status change; cancelling needs the decision number."""
+    """A status change; every closure names its document (number and date)."""
 
     status: Literal["wanted", "arrested", "surrendered", "deceased", "cancelled", "withdrawn"]
     reason: Text(2000, lines=True) = ""
-    document_number: Text(64) = Field("", description="Required to move to cancelled")
+    document_number: Text(64) = Field("", description="Required for every closure")
+    document_date: Day | None = Field(None, description=(
+        "Date of the document; required for every closure, never in the future"))
     changed_at: PastMoment | None = Field(None, description=TIME_NOTE)
