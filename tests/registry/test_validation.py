@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests.registry.test_pages import form_data
 from wanted.audit.models import AuditEvent
 from wanted.extensions import db
-from wanted.timeutil import local_today
+from wanted.pursuit.services import local_today
 
 FUTURE_VI = "Không được là thời điểm trong tương lai."
 WTFORMS_POT = Path(wtforms.__file__).parent / "locale" / "wtforms.pot"
