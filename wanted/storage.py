@@ -84,10 +84,6 @@ class LocalPhotoStore:
             if path.stat().st_mtime < cutoff:
                 yield path.stem
 
-    def remove(self, sha256: str) -> None:
-        """Delete a stored photo's file."""
-        self._path(sha256).unlink(missing_ok=True)
-
     def sweep_staging(self, older_than: float) -> int:
         """Remove staged files older than `older_than` seconds; return how many."""
         cutoff = time.time() - older_than
@@ -97,6 +93,14 @@ class LocalPhotoStore:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+    def remove(self, sha256: str) -> bool:
+        """Delete a stored photo; tell whether there was one."""
+        path = self._path(sha256)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True
 
     def count(self) -> int:
         """Count the stored files."""
