@@ -24,6 +24,7 @@ from wanted.timeutil import utcnow
 
 OUTCOMES = ("ok", "denied", "failed", "rate_limited")
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # beyond any real log; keeps the OFFSET within a 64-bit integer
 STATE_ID = 1
 
 
@@ -254,6 +255,11 @@ class AuditFilters:
 def parse_filters(args) -> AuditFilters:
     """Read filters from query arguments; refuse bad ones naming the field."""
     errors: dict[str, str] = {}
+    for name in ("actor", "action", "object", "outcome", "from", "to"):
+        if "\x00" in args.get(name, ""):
+            errors[name] = _("This value contains a character that is not allowed.")
+    if errors:
+        raise ValidationFailed(_("Some filters are not valid."), errors)
     filters = AuditFilters(actor=args.get("actor", "").strip()[:64],
                            action=args.get("action", "").strip()[:64])
     kind, _sep, ident = args.get("object", "").strip().partition(":")
@@ -305,7 +311,7 @@ def page_of_events(filters: AuditFilters, page: int = 1, per_page: int = 50) -> 
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     query = filtered(filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    page = max(1, page)
+    page = max(1, min(page, MAX_PAGE))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total or 0, page=page, per_page=per_page)
 
