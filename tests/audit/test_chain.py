@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,19 @@ def test_events_from_before_the_key_stay_verifiable_and_the_keyed_chain_follows_
         first_keyed = db.session.scalars(select(AuditEvent).where(AuditEvent.id > 6)
                                          .order_by(AuditEvent.id)).first()
     assert first_keyed.id == 7 and first_keyed.prev_hash == prev
+
+
+def test_a_checkpoint_follows_the_first_event_after_the_set_minutes(app, client, login, province,
+                                                                    make_person):
+    from wanted.audit import anchors
+
+    app.config.update(AUDIT_CHECKPOINT_EVERY=0, AUDIT_CHECKPOINT_MINUTES=30)
+    make_events(client, login, make_person)
+    written = len(anchor_entries(app))
+    anchors.last_written["at"] = time.time() - 10 * 60
+    client.get("/?q=lan")
+    assert len(anchor_entries(app)) == written
+    anchors.last_written["at"] = time.time() - 31 * 60
+    client.get("/?q=lan")
+    entries = anchor_entries(app)
+    assert len(entries) == written + 1 and entries[-1]["last_id"] == event_ids(app)[-1]
