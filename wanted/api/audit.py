@@ -25,6 +25,8 @@ def audit_events():
         actor=request.args.get("actor") or None, action=request.args.get("action") or None,
         object_ref=request.args.get("object") or None,
         start=parse_day(request.args.get("from")), end=parse_day(request.args.get("to")))
+    services.record("audit.read", details={"filters": request.args.to_dict(),
+                                           "count": len(events)})
     return {"items": [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor_name,
                        "source_ip": e.source_ip, "action": e.action,
                        "object": f"{e.object_type}:{e.object_id}" if e.object_type else None,

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from datetime import datetime
 
 from flask import g, has_request_context, request
@@ -27,6 +28,22 @@ def event_digest(prev_hash: str, at: datetime, actor_id: int | None, actor_name:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(value: object) -> object:
+    """Escape control characters in every string of a logged value (no forged log lines)."""
+    if isinstance(value, str):
+        return CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}"
+                                 if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                                 value)
+    if isinstance(value, dict):
+        return {escape_controls(k): escape_controls(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [escape_controls(v) for v in value]
+    return value
+
+
 def request_origin() -> str:
     """Return where the current action comes from: the client address, or 'cli'."""
     if not has_request_context():
@@ -46,10 +63,11 @@ def record(action: str, *, actor=None, object_type: str | None = None,
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         at=utcnow(), actor_id=actor.id if actor else None,
-        actor_name=actor_name or (actor.username if actor else ""), source_ip=request_origin(),
-        action=action, object_type=object_type,
-        object_id=None if object_id is None else str(object_id), outcome=outcome,
-        details=json.loads(json.dumps(details or {}, default=str)), prev_hash=prev or GENESIS)
+        actor_name=escape_controls(actor_name or (actor.username if actor else ""))[:64],
+        source_ip=request_origin(), action=action, object_type=object_type,
+        object_id=None if object_id is None else escape_controls(str(object_id))[:64],
+        outcome=outcome, prev_hash=prev or GENESIS,
+        details=escape_controls(json.loads(json.dumps(details or {}, default=str))))
     event.hash = event_digest(event.prev_hash, event.at, event.actor_id, event.actor_name,
                               event.source_ip, event.action, event.object_type, event.object_id,
                               event.outcome, event.details)
