@@ -39,7 +39,7 @@ def uploaded_photo() -> bytes:
            body=UPLOAD, body_type="multipart/form-data",
            responses={201: {"description": "The search; status 'pending' while a worker runs it",
                             "schema": ref("MatchSearch")},
-                      **error_responses(400, 401, 403, 413, 415, 422, 503)})
+                      **error_responses(400, 401, 403, 413, 415, 422, 429, 503)})
 def create_match():
     search = services.start_search(g.actor, uploaded_photo(), request.form.get("purpose"),
                                    request.form.get("case_ref"))

@@ -148,7 +148,7 @@ def logout():
     audit.record("logout")
     db.session.commit()
     logout_user()
-    session.clear()
+    fresh_session()
     return redirect(url_for("auth.login"))
 
 

@@ -27,6 +27,7 @@ from wanted.matching.models import (
     MatchSearch,
     Photo,
 )
+from wanted.ratelimit import require_within
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store
@@ -280,6 +281,9 @@ def start_search(actor: User, data: bytes, purpose: str | None,
         raise Forbidden(_("Only officers and supervisors search faces."),
                         audit={"action": "match.search", "actor": actor})
     purpose, case_ref = validate_search_request(purpose, case_ref)
+    require_within(f"match:{actor.id}", "MATCH_RATE_LIMIT",
+                   _("Too many face searches. Please wait and try again."),
+                   {"action": "match.search", "actor": actor})
     checked = intake(data)
     photo = store_photo(checked, actor=actor, kind="field", source=case_ref)
     search = MatchSearch(photo=photo, uploaded_by=actor, purpose=purpose, case_ref=case_ref,
