@@ -180,7 +180,9 @@ class ServerSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(self.get_cookie_name(app))
-        if not sid or request.path.startswith((app.static_url_path or "/static") + "/"):
+        # Static files need no session, and the API authenticates by bearer token only.
+        if not sid or request.path.startswith(((app.static_url_path or "/static") + "/",
+                                               "/api/")):
             return ServerSession()
         found = self.store.load(session_key(sid))
         if found is None:
