@@ -134,6 +134,7 @@ def test_demo_seed_refuses_in_production(database_url, tmp_path, monkeypatch):
 
     monkeypatch.setenv("WANTED_ENV", "production")
     monkeypatch.setenv("WANTED_SECRET_KEY", "a-production-key-for-this-test")
+    monkeypatch.setenv("WANTED_AUDIT_KEY", "an-audit-key-for-this-test")
     monkeypatch.setenv("WANTED_DATABASE_URL", database_url)
     monkeypatch.setenv("WANTED_STORAGE_DIR", str(tmp_path))
     app = create_app()
