@@ -53,13 +53,14 @@ def upgrade() -> None:
     op.create_index(op.f("ix_login_failures_at"), "login_failures", ["at"])
     op.create_index(op.f("ix_login_failures_user_id"), "login_failures", ["user_id"])
     op.create_index(op.f("ix_login_failures_address"), "login_failures", ["address"])
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("mfa_enrolled_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("mfa_last_step", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("locked_at", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("failures_counted_from", sa.DateTime(), nullable=True))
-        batch.drop_column("failed_logins")
-        batch.drop_column("locked_until")
+    # Plain ALTER TABLE, never a batch copy: on SQLite a copy of `users` would drop the table
+    # that audit events and every other record point to.
+    op.add_column("users", sa.Column("mfa_enrolled_at", sa.DateTime(), nullable=True))
+    op.add_column("users", sa.Column("mfa_last_step", sa.Integer(), nullable=True))
+    op.add_column("users", sa.Column("locked_at", sa.DateTime(), nullable=True))
+    op.add_column("users", sa.Column("failures_counted_from", sa.DateTime(), nullable=True))
+    for column in ("failed_logins", "locked_until"):
+        op.execute(f"ALTER TABLE users DROP COLUMN {column}")
     with op.batch_alter_table("api_tokens") as batch:
         batch.add_column(sa.Column("expires_at", sa.DateTime(), nullable=True))
     tokens = sa.table("api_tokens", sa.column("id", sa.Integer()),
@@ -76,14 +77,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("api_tokens") as batch:
         batch.drop_column("expires_at")
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
-        batch.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False,
-                                   server_default="0"))
-        batch.drop_column("failures_counted_from")
-        batch.drop_column("locked_at")
-        batch.drop_column("mfa_last_step")
-        batch.drop_column("mfa_enrolled_at")
+    op.add_column("users", sa.Column("locked_until", sa.DateTime(), nullable=True))
+    op.add_column("users", sa.Column("failed_logins", sa.Integer(), nullable=False,
+                                     server_default="0"))
+    for column in ("failures_counted_from", "locked_at", "mfa_last_step", "mfa_enrolled_at"):
+        op.execute(f"ALTER TABLE users DROP COLUMN {column}")
     op.drop_table("login_failures")
     op.drop_table("recovery_codes")
     op.drop_table("user_sessions")
