@@ -90,7 +90,7 @@ def test_cli_token_lifetime_is_settable(app, runner, province):
 def test_deactivation_ends_api_tokens(client, login, province, token):
     headers = token("off_a")
     login("admin")
-    client.post(f"/admin/users/{province['off_a'].id}/active")
+    client.post(f"/admin/users/{province['off_a'].id}/active", data={"confirmed": "1"})
     assert client.get("/api/v1/persons", headers=headers).status_code == 401
 
 

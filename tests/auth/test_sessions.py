@@ -110,7 +110,7 @@ def test_deactivation_ends_sessions(store_app, province):
     cookie = sign_in(store_app.test_client())
     admin = store_app.test_client()
     sign_in(admin, "admin")
-    admin.post(f"/admin/users/{province['off_a'].id}/active")
+    admin.post(f"/admin/users/{province['off_a'].id}/active", data={"confirmed": "1"})
     response = replay(store_app, cookie).get("/")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 

@@ -1,7 +1,7 @@
 """sign-in security: server-side sessions, second factor, lockout by failures, token expiry
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29 23:20:00
 """
 
@@ -10,8 +10,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
