@@ -1,7 +1,7 @@
 """sign-in security: server-side sessions, second factor, lockout by failures, token expiry
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-29 23:20:00
 """
 
@@ -10,8 +10,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
