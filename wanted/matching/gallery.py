@@ -225,6 +225,12 @@ class Gallery:
                 return candidates[:k]
             fetch *= FETCH_FACTOR
 
+    def nearest_faces(self, encoding: Encoding, n: int) -> list[Candidate]:
+        """Return about the n nearest visible faces at any distance, nearest first (a cohort)."""
+        query = encoding_matrix([encoding])[0]
+        hits = [hit for part in self._parts for hit in part.nearest(query, n, math.inf)[0]]
+        return sorted(hits, key=lambda h: (h.distance, h.face_id))[:n]
+
 
 def _best_per_person(hits: Iterable[Candidate]) -> list[Candidate]:
     """Keep each person's nearest face, nearest persons first."""
