@@ -40,6 +40,7 @@ class Config:
     # Inline encoding bound: at most this many concurrent encodes per process.
     MATCH_INLINE_SLOTS = 1
     MATCH_SLOT_WAIT = 10  # seconds a request waits for a slot before answering 503
+    MATCH_PENDING_TIMEOUT = 600  # seconds after which a queued search nobody finished fails
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
     RQ_QUEUE = "wanted"

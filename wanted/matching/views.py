@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -73,7 +74,8 @@ def new_search():
 
 @bp.route("/matches/<int:search_id>")
 def search(search_id: int):
-    found = services.view_search(current_user, search_id)
+    found = services.view_search(current_user, search_id,
+                                 waiting=request.args.get("waiting") == "1")
     db.session.commit()
     return render_template("matching/search.html", search=found, review_form=ReviewForm(),
                            persons_photos=services.primary_photos_of(found))
@@ -132,6 +134,14 @@ def add_photo(person_id: int):
                                check=check, duplicates=services.duplicate_persons(check))
     return render_template("matching/add_photo.html", form=form, person=person), (
         422 if form.errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/photos/<int:photo_id>/delete", methods=["POST"])
+def delete_photo(person_id: int, photo_id: int):
+    services.delete_registry_photo(current_user, registry.get_person(person_id), photo_id)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("registry.person", person_id=person_id))
 
 
 @bp.route("/persons/<int:person_id>/photos/confirm", methods=["POST"])
