@@ -90,7 +90,9 @@ def score_face(gallery: Gallery, encoding: Encoding, faces_of: FacesOf, *, k: in
     snorm = method_for(gallery, settings) == "s-norm"
     scored = []
     for hit in hits:
-        own = faces[hit.person_id]
+        own = faces.get(hit.person_id)
+        if own is None or not len(own):
+            continue  # left the registry since this process caught up
         mean = float(np.linalg.norm(own - query, axis=1).mean())
         if snorm:
             score = s_norm(gallery, query, own, hit.person_id, mean)
