@@ -132,3 +132,9 @@ def _cohort(gallery: Gallery, encoding: np.ndarray, person_id: int, own_faces: i
 def _z(score: float, cohort: np.ndarray) -> float:
     """Return how many cohort deviations a score lies from the cohort's mean."""
     return float((score - cohort.mean()) / max(float(cohort.std()), 1e-3))
+
+
+def stranger_odds(settings: Mapping) -> dict[str, int]:
+    """Return, per band, N in "a stranger reached it in 1 in N comparisons" during calibration."""
+    rates = settings.get("stranger_rates", {}).get(settings.get("method", ""), {})
+    return {name: round(1 / rate) for name, rate in rates.items() if rate > 0}
