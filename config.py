@@ -50,6 +50,19 @@ class Config:
     LOCKOUT_AFTER = 5
     LOCKOUT_MINUTES = 15
 
+    # Audit chain: HMAC key (never in the database), checkpoints written outside the database.
+    AUDIT_KEY: str | None = None  # default: generated into instance/audit_key (development only)
+    REQUIRE_AUDIT_KEY = False
+    AUDIT_ANCHOR_DIR: str | None = None  # default: instance/audit-anchors
+    AUDIT_ANCHOR_SYSLOG = False  # also send each checkpoint to the local syslog
+    AUDIT_CHECKPOINT_EVERY = 1000  # events between checkpoints
+    AUDIT_CHECKPOINT_MINUTES = 60  # or at the first event after this long; 0: count only
+    AUDIT_PER_PAGE = 50
+
+    BACKUP_KEY: str | None = None  # age identity (AGE-SECRET-KEY-1…) or recipient (age1…)
+    RETENTION_CLOSED_YEARS = 5  # photos and faces of cases closed longer ago are removed
+    RETENTION_FIELD_PHOTO_DAYS = 180  # field photos of face searches, with their faces
+
     PER_PAGE = 25
     QUIET_DAYS = 30
     DEMO_SEED_ON_START = False
@@ -65,6 +78,7 @@ class ProductionConfig(Config):
     """PostgreSQL, Redis and a secret key from the environment; refuses to start without one."""
 
     REQUIRE_SECRET_KEY = True
+    REQUIRE_AUDIT_KEY = True
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
@@ -76,6 +90,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret-key"  # noqa: S105 - test only, never loaded outside tests
     LOGIN_RATE_LIMIT = (1000, 60)
+    AUDIT_KEY = "test-audit-key"  # noqa: S105 - test only
+    AUDIT_CHECKPOINT_MINUTES = 0
 
 
 CONFIGS = {

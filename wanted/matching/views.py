@@ -86,7 +86,7 @@ def search(search_id: int):
 def face_crop(search_id: int, index: int):
     found = services.get_search(current_user, search_id)
     face = next((f for f in found.faces if f.index == index), None)
-    if face is None:
+    if face is None or found.photo is None:  # no photo: removed under the retention rule
         abort(404)
     data = crop_jpeg(photo_store().get(found.photo.sha256), tuple(face.box))
     return jpeg_response(data, f"{found.photo.sha256}-{index}")
