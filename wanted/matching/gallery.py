@@ -10,7 +10,8 @@ import numpy as np
 
 DIMENSIONS = 128
 BANDS = ("strong", "possible", "weak")
-# Calibrated on ../shared/data/faces; the figures and the reasoning are in docs/matching.md.
+# Distance bands calibrated on ../shared/data/faces (mostly Western faces); the calibrated scoring
+# (scoring.py) keeps them as caps. Figures and reasoning in docs/matching.md.
 DEFAULT_THRESHOLDS = {"strong": 0.45, "possible": 0.50, "weak": 0.55}
 DEFAULT_APPROX_THRESHOLD = 100_000
 # IVF settings measured in bench/matching.py (figures in docs/matching.md): recall@10 >= 0.99

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wanted.matching.gallery import BANDS, Encoding, Gallery, band, encoding_matrix
+from wanted.matching.gallery import (
+    BANDS,
+    DEFAULT_THRESHOLDS,
+    Encoding,
+    Gallery,
+    band,
+    encoding_matrix,
+)
 
 # Adaptive S-norm: statistics of the COHORT_SIZE nearest faces of other people, on both sides.
 COHORT_SIZE = 20
@@ -29,7 +36,7 @@ SNORM_THRESHOLDS = {"strong": -3.05, "possible": -2.05, "weak": -1.30}
 # With S-norm a band also needs the mean distance within these caps (the bands calibrated before
 # on ../shared/data/faces): a population whose strangers are far apart (most pairs of Western
 # faces) makes a merely fairly close stranger stand out from the cohort.
-DISTANCE_CAPS = {"strong": 0.45, "possible": 0.50, "weak": 0.55}
+DISTANCE_CAPS = DEFAULT_THRESHOLDS
 # Without a cohort (a small gallery) the mean distance itself is banded; weak stays wide so that
 # a small registry still shows the right person, and the page says how often strangers reach it.
 DISTANCE_THRESHOLDS = {"strong": 0.39, "possible": 0.43, "weak": 0.55}
