@@ -13,13 +13,12 @@ from sqlalchemy import select, update
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import User
-from wanted.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from wanted.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from wanted.extensions import db
 from wanted.matching import engine, scoring
 from wanted.matching.gallery import Gallery, encoding_matrix
 from wanted.matching.imaging import CheckedImage, ImageRejected, check_image
 from wanted.matching.models import (
-    REVIEW_DECISIONS,
     Face,
     GalleryChange,
     GalleryState,
@@ -29,10 +28,12 @@ from wanted.matching.models import (
     MatchSearch,
     Photo,
 )
+from wanted.matching.schemas import ReviewInput, SearchRequest
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store
 from wanted.timeutil import utcnow
+from wanted.validation import parse
 
 # A process further behind than this many changes rebuilds its gallery rather than replaying.
 REBUILD_AFTER_CHANGES = 20_000
@@ -315,18 +316,14 @@ def person_photos(person_id: int) -> list[Photo]:
 def validate_search_request(purpose: str | None, case_ref: str | None) -> tuple[str, str]:
     """Require a purpose and a case reference for every search (422 naming what is missing)."""
     errors = {}
-    purpose, case_ref = (purpose or "").strip(), (case_ref or "").strip()
-    if not purpose:
+    if not (purpose or "").strip():
         errors["purpose"] = _("Say why you search (the purpose).")
-    elif len(purpose) > 300:
-        errors["purpose"] = _("At most %(n)d characters.", n=300)
-    if not case_ref:
+    if not (case_ref or "").strip():
         errors["case_ref"] = _("Give the case reference.")
-    elif len(case_ref) > 100:
-        errors["case_ref"] = _("At most %(n)d characters.", n=100)
     if errors:
         raise ValidationFailed(_("A search needs a purpose and a case reference."), errors)
-    return purpose, case_ref
+    given = parse(SearchRequest, {"purpose": purpose, "case_ref": case_ref})
+    return given.purpose, given.case_ref
 
 
 def start_search(actor: User, data: bytes, purpose: str | None,
@@ -468,6 +465,12 @@ def visible_searches(actor: User, limit: int = 100) -> list[MatchSearch]:
     return list(db.session.scalars(query))
 
 
+def find_candidate(search: MatchSearch, face_index: int, person_id: int) -> MatchCandidate | None:
+    """Return the candidate of one face of a search, or None."""
+    return next((c for f in search.faces if f.index == face_index for c in f.candidates
+                 if c.person_id == person_id), None)
+
+
 def review_candidate(actor: User, search: MatchSearch, face_index: int, person_id: int,
                      decision: str, note: str = "") -> MatchReview:
     """Record a person's judgement of a candidate; a 'candidate' review becomes a Tip."""
@@ -475,18 +478,22 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
         raise Forbidden(_("You may not review this search."),
                         audit={"action": "match.review", "actor": actor,
                                "object_type": "match", "object_id": search.id})
-    errors = {}
-    if decision not in REVIEW_DECISIONS:
-        errors["decision"] = _("Must be one of: %(values)s.", values=", ".join(REVIEW_DECISIONS))
-    if not isinstance(note, str) or len(note) > 2000:
-        errors["note"] = _("At most %(n)d characters.", n=2000)
-    candidate = next((c for f in search.faces if f.index == face_index for c in f.candidates
-                      if c.person_id == person_id), None)
+    given = parse(ReviewInput, {"face": face_index, "person_id": person_id,
+                                "decision": decision, "note": note})
+    candidate = find_candidate(search, given.face, given.person_id)
     if candidate is None:
-        errors["person_id"] = _("This person is not a candidate for that face.")
-    if errors:
-        raise ValidationFailed(_("The review is not valid."), errors)
-    review = MatchReview(candidate=candidate, decision=decision, note=note.strip(),
+        raise ValidationFailed(_("The review is not valid."), {
+            "person_id": _("This person is not a candidate for that face.")})
+    note = given.note
+    if decision == "candidate" and any(r.reviewer_id == actor.id and r.decision == "candidate"
+                                       for r in candidate.reviews):
+        raise Conflict(_("You have already raised this hit; another officer confirms it."),
+                       code="hit_already_raised",
+                       audit={"action": "match.review", "actor": actor, "object_type": "match",
+                              "object_id": search.id,
+                              "details": {"face": face_index, "person": person_id,
+                                          "decision": decision}})
+    review = MatchReview(candidate=candidate, decision=decision, note=note,
                          reviewer=actor)
     if decision == "candidate":
         review.tip_id = tip_from_review(actor, search, candidate, note).id
