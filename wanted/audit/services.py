@@ -22,7 +22,6 @@ from wanted.registry.services import Page
 from wanted.timeutil import utcnow
 from wanted.validation import parse_query
 
-OUTCOMES = ("ok", "denied", "failed", "rate_limited", "error")
 STATE_ID = 1
 
 

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from wanted.registry.models import CAUTION_FLAGS, DANGER_CLASSES, SEXES, STATUSES
 from wanted.validation import (
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -14,11 +15,11 @@ from wanted.validation import (
     Text,
 )
 
-Sex = Literal["male", "female", "unknown"]
-DangerClass = Literal["normal", "special"]
-CautionFlag = Literal["armed", "violent", "drug_user", "escape_risk", "self_harm",
-                      "contagious_disease"]
-Status = Literal["wanted", "arrested", "surrendered", "deceased", "cancelled", "withdrawn"]
+# The choices are the models' own tuples, so that a new one is accepted everywhere at once.
+Sex = Literal[SEXES]
+DangerClass = Literal[DANGER_CLASSES]
+CautionFlag = Literal[CAUTION_FLAGS]
+Status = Literal[STATUSES]
 Sort = Literal["name", "-name", "newest", "oldest", "born", "-born", "updated", "quiet"]
 Year = Annotated[int, Field(ge=1900, le=2100, strict=True)]
 # Fields a client may send back as it read them; they are not input and are ignored.
@@ -51,8 +52,7 @@ class PersonChanges(Schema):
     last_known_address: Text(300) | None = None
     description: Text(5000, lines=True) | None = None
     marks: Text(5000, lines=True) | None = None
-    caution_flags: Annotated[list[CautionFlag], Field(max_length=len(CautionFlag.__args__))] \
-        | None = None
+    caution_flags: Annotated[list[CautionFlag], Field(max_length=len(CAUTION_FLAGS))] | None = None
     danger_class: DangerClass | None = None
     charges: Annotated[list[Text(16)], Field(max_length=20)] | None = Field(
         None, description='Penal Code article numbers, e.g. "173"')
