@@ -42,7 +42,8 @@ class Config:
     FACE_UPSAMPLE = 1
     FACE_MAX_SIDE = 1000  # longest side before upsampling for detection
     MATCH_K = 5
-    MATCH_THRESHOLDS: dict | None = None  # default: calibrated values in matching/gallery.py
+    FACE_ENROL_JITTERS = 10  # resamplings averaged per registry face (searches use one)
+    MATCH_THRESHOLDS: dict | None = None  # small-gallery distance bands; see matching/scoring.py
     GALLERY_APPROX_THRESHOLD = 100_000
     # Inline encoding bound: at most this many concurrent encodes per process.
     MATCH_INLINE_SLOTS = 1

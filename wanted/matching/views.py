@@ -21,7 +21,7 @@ from wanted.audit import services as audit
 from wanted.confirm import ask_confirmation, confirmed
 from wanted.errors import Conflict, ValidationFailed
 from wanted.extensions import db
-from wanted.matching import services, tasks
+from wanted.matching import scoring, services, tasks
 from wanted.matching.forms import ConfirmPhotoForm, PhotoForm, ReviewForm, SearchForm
 from wanted.matching.imaging import crop_jpeg
 from wanted.matching.models import Photo
@@ -83,7 +83,8 @@ def search(search_id: int):
                                  waiting=request.args.get("waiting") == "1")
     db.session.commit()
     return render_template("matching/search.html", search=found, review_form=ReviewForm(),
-                           persons_photos=services.primary_photos_of(found))
+                           persons_photos=services.primary_photos_of(found),
+                           stranger_odds=scoring.stranger_odds(found.thresholds))
 
 
 @bp.route("/matches/<int:search_id>/faces/<int:index>.jpg")

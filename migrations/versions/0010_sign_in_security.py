@@ -1,7 +1,7 @@
 """sign-in security: server-side sessions, second factor, lockout by failures, token expiry
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29 23:20:00
 """
 
@@ -10,8 +10,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
