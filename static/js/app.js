@@ -1,3 +1,11 @@
+// Behaviour shared by every page, bound here rather than in inline handlers (the CSP forbids them).
+document.addEventListener("click", function (event) {
+  const printer = event.target.closest("[data-action=print]");
+  if (printer) {
+    window.print();
+  }
+});
+
 /* Small behaviours of the intranet pages; no inline scripts (the CSP forbids them). */
 (function () {
   "use strict";
@@ -7,11 +15,6 @@
     if (event.target.closest("#pursuit")) {
       event.target.scrollIntoView({ behavior: "smooth", block: "start" });
     }
-  });
-
-  /* Print buttons. */
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
   });
 })();
 
