@@ -44,7 +44,8 @@ SCHEMAS.update({
         "document_number": {**STRING, "description": "Required to move to cancelled"},
         "changed_at": {**DATETIME, "description": TIME_NOTE}}},
     "Record": {"type": "object", "properties": {
-        "kind": {"type": "string", "enum": ["outreach", "attempt", "tip", "status", "review"]},
+        "kind": {"type": "string", "enum": ["outreach", "attempt", "tip", "status", "review",
+                                            "notice", "validation"]},
         "id": {"type": "integer"}, "at": DATETIME, "by": STRING},
         "additionalProperties": True},
     "Timeline": {"type": "object", "properties": {"items": {"type": "array",

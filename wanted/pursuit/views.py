@@ -9,12 +9,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from wanted import timeutil
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.auth.views import attach_errors, safe_next
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
-from wanted.pursuit import services
+from wanted.pursuit import deadlines, services
 from wanted.pursuit.forms import (
     ATTEMPT_OUTCOME,
     CHANNEL,
@@ -31,7 +32,6 @@ from wanted.pursuit.forms import (
 )
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
-from wanted.timeutil import utcnow
 
 bp = Blueprint("pursuit", __name__)
 
@@ -59,7 +59,7 @@ def pursuit_globals() -> dict:
     return {"pursuit_panel": person_panel, "pending_hits": lambda: services.pending_hits(
         current_user), "CHANNEL": CHANNEL, "OUTREACH_OUTCOME": OUTREACH_OUTCOME,
         "ATTEMPT_OUTCOME": ATTEMPT_OUTCOME, "TIP_SOURCE": TIP_SOURCE, "TIP_STATUS": TIP_STATUS,
-        "now_utc": utcnow}
+        "now_utc": lambda: timeutil.utcnow(), "hit_due": deadlines.hit_due}
 
 
 def person_panel(person: WantedPerson) -> PersonPanel:

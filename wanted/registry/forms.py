@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -94,3 +95,11 @@ def _date(value: str | None):
     from datetime import date
 
     return date.fromisoformat(value) if value else None
+
+
+class ValidateForm(FlaskForm):
+    """The periodic confirmation that a wanted record is still right."""
+
+    confirm = BooleanField(_l("I checked that the decision, the charges and the photos are "
+                              "still right"), validators=[DataRequired(_l("Tick to confirm."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
