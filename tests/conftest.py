@@ -16,7 +16,10 @@ from wanted.commands import upgrade_database
 from wanted.extensions import db
 
 REPO = Path(__file__).resolve().parent.parent
-FACES = REPO.parent / "shared" / "data" / "faces"
+# Licence-clean photos committed with the suite (tests/data/faces/README.md says where from).
+FACES = REPO / "tests" / "data" / "faces"
+# Calibration sets kept beside the repository, never in it; tests that use them skip without.
+SHARED_DATA = REPO.parent / "shared" / "data"
 PG_ADMIN_URL = os.environ.get("WANTED_TEST_PG", "postgresql://127.0.0.1:5432/test")
 BACKENDS = os.environ.get("WANTED_TEST_DATABASES", "sqlite,postgresql").split(",")
 PASSWORD = "correct-horse-42"

@@ -18,7 +18,7 @@ def enrol(app, name: str, relative: str) -> None:
 
 def test_upload_see_candidates_and_review(live_app, live_server, page, sign_in):
     enrol(live_app, "Đối tượng thử nghiệm A", "obama/1.jpg")
-    enrol(live_app, "Đối tượng thử nghiệm B", "Yao_Ming/1.jpg")
+    enrol(live_app, "Đối tượng thử nghiệm B", "kit_harington/1.jpg")
     sign_in("off_a")
     page.goto(f"{live_server}/matches/new")
     page.set_input_files("#photo", str(FACES / "obama/2.jpg"))

@@ -87,3 +87,12 @@ def add_person_photo(person_id: int):
     db.session.commit()
     return {"id": photo.id, "faces": len(check.faces),
             "possible_duplicates": check.duplicates}, 201
+
+
+@api_route("/persons/<int:person_id>/photos/<int:photo_id>", "DELETE",
+           "Remove a registry photo; its faces leave the gallery", tag="persons",
+           responses={204: {"description": "Removed"}, **error_responses(401, 403, 404)})
+def delete_person_photo(person_id: int, photo_id: int):
+    services.delete_registry_photo(g.actor, registry.get_person(person_id), photo_id)
+    db.session.commit()
+    return "", 204

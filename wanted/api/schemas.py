@@ -63,6 +63,10 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "id": {"type": "integer"},
             "status": {"type": "string", "enum": ["pending", "done", "failed"]},
+            "gallery_size": {"type": "integer", "nullable": True,
+                             "description": "Faces in the gallery when the search ran"},
+            "message": {"type": "string", "nullable": True,
+                        "description": "Why the search cannot find anyone, if it cannot"},
             "faces": {"type": "array", "items": {"type": "object", "properties": {
                 "box": {"type": "array", "items": {"type": "integer"},
                         "description": "top, right, bottom, left"},

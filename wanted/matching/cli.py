@@ -70,21 +70,19 @@ def save_outcome(actor, item: bulk.ImportItem, outcome) -> bool:
 @faces_cli.command("reindex")
 @click.option("--missing-only", is_flag=True, help="Only photos that have no faces yet.")
 def reindex(missing_only: bool) -> None:
-    """Find and encode the faces of registry photos again, then move the gallery version."""
+    """Find and encode the faces of registry photos again, then log a gallery reindex."""
     store = photo_store()
     config = current_app.config
-    count = 0
-    photos = list(bulk.registry_photos(missing_only))
+    photos = [(photo.id, photo.sha256) for photo in bulk.registry_photos(missing_only)]
+    services.release_transaction()
+    found = {}
+    # Encoding is the slow part; it runs before the write transaction, which stays short.
     with click.progressbar(photos, label="Reindexing") as bar:
-        for photo in bar:
-            photo.faces.clear()
-            db.session.flush()
-            found = engine.find_faces(engine.load_rgb(store.get(photo.sha256)),
-                                      model=config["FACE_MODEL"],
-                                      upsample=config["FACE_UPSAMPLE"],
-                                      max_side=config["FACE_MAX_SIDE"])
-            services.add_faces(photo, found)
-            count += len(found)
-    services.gallery_changed()
+        for photo_id, sha256 in bar:
+            found[photo_id] = engine.find_faces(
+                engine.load_rgb(store.get(sha256)), model=config["FACE_MODEL"],
+                upsample=config["FACE_UPSAMPLE"], max_side=config["FACE_MAX_SIDE"])
+    services.replace_faces(found)
     db.session.commit()
+    count = sum(len(faces) for faces in found.values())
     click.echo(f"{len(photos)} photo(s) reindexed, {count} face(s) found.")

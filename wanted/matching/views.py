@@ -62,11 +62,13 @@ def new_search():
         except services.PhotoRejected as err:
             db.session.rollback()
             form.photo.errors = [err.message]
-            return render_template("matching/new.html", form=form), err.status
+            return render_template("matching/new.html", form=form,
+                                   gallery_size=services.gallery_size()), err.status
         tasks.dispatch(search)
         db.session.commit()
         return redirect(url_for("matching.search", search_id=search.id))
-    return render_template("matching/new.html", form=form), 422 if form.errors else 200
+    return render_template("matching/new.html", form=form, gallery_size=services.gallery_size()), \
+        422 if form.errors else 200
 
 
 @bp.route("/matches/<int:search_id>")
@@ -130,6 +132,14 @@ def add_photo(person_id: int):
                                check=check, duplicates=services.duplicate_persons(check))
     return render_template("matching/add_photo.html", form=form, person=person), (
         422 if form.errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/photos/<int:photo_id>/delete", methods=["POST"])
+def delete_photo(person_id: int, photo_id: int):
+    services.delete_registry_photo(current_user, registry.get_person(person_id), photo_id)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("registry.person", person_id=person_id))
 
 
 @bp.route("/persons/<int:person_id>/photos/confirm", methods=["POST"])

@@ -289,7 +289,7 @@ def change_status(actor: User, person: WantedPerson, to_status: str, reason: str
     except StaleDataError as err:
         raise Conflict(_("Someone else changed this person first. Reload and try again."),
                        code="stale_version") from err
-    matching.gallery_changed()
+    matching.person_status_changed(person.id, wanted=to_status == "wanted")
     audit.record("person.status", actor=actor, object_type="person", object_id=person.id,
                  details={"from": change.from_status, "to": to_status, "reason": reason,
                           "document_number": document_number})
