@@ -205,3 +205,14 @@ def test_an_officer_may_start_a_face_search_from_a_tip_photo(app, province, publ
     with app.app_context():
         search = db.session.scalar(select(MatchSearch))
         assert (search.purpose, search.case_ref) == ("Xác minh tin báo", "TB-2026-7")
+
+
+@pytest.mark.parametrize("hostile", ["99999999999999999999999", "-1", "1e9", "", "٣"])
+def test_hostile_person_ids_never_give_a_5xx(app, published, public_client, send_tip, client,
+                                             token, hostile):
+    person = published()
+    assert public_client.get(f"/notices/{hostile}").status_code == 404
+    assert send_tip(person_id=hostile).status_code == 201  # a tip for the province's triage
+    response = client.post(f"/api/v1/persons/{person.id}/publication", headers=token("chief"),
+                           json={"published": True, "photo_id": 10**30})
+    assert response.status_code == 422 and "photo_id" in response.json["error"]["fields"]

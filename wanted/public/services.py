@@ -25,6 +25,7 @@ from wanted.text import fold
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 RECEIPT_LENGTH = 12
+MAX_ID = 2**31 - 1  # larger ids exist in no table; looking them up would overflow SQLite
 TEXT_LIMIT = 5000
 
 
@@ -94,7 +95,8 @@ def _text(data: dict, name: str, limit: int, errors: dict) -> str:
 def _registry_photo(person: WantedPerson, photo_id, errors: dict) -> Photo | None:
     if photo_id in (None, ""):
         return None
-    photo = db.session.get(Photo, photo_id) if isinstance(photo_id, int) else None
+    photo = db.session.get(Photo, photo_id) if isinstance(photo_id, int) and not isinstance(
+        photo_id, bool) and 0 < photo_id <= MAX_ID else None
     if photo is None or photo.person_id != person.id or photo.kind != "registry":
         errors["photo_id"] = _("Choose one of this person's registry photos.")
         return None
@@ -213,7 +215,8 @@ def published_page(q: str = "", birth_year: int | None = None, area: str = "",
 
 def published_notice(person_id: int) -> PublicNotice:
     """Return the live notice of a person still wanted, or raise NotFound."""
-    notice = db.session.scalar(_live().where(PublicNotice.person_id == person_id))
+    notice = db.session.scalar(_live().where(PublicNotice.person_id == person_id)) \
+        if 0 < person_id <= MAX_ID else None
     if notice is None:
         raise NotFound(_("No such public notice."))
     return notice
@@ -365,7 +368,7 @@ def open_tip_count(actor: User) -> int:
 
 def get_citizen_tip(actor: User, tip_id: int) -> CitizenTip:
     """Return a tip of the actor's unit or below, or raise NotFound / Forbidden (audited)."""
-    tip = db.session.get(CitizenTip, tip_id)
+    tip = db.session.get(CitizenTip, tip_id) if 0 < tip_id <= MAX_ID else None
     if tip is None:
         raise NotFound(_("No such tip."))
     if actor.role == "admin" or not auth.in_scope(actor, tip.unit_id):
