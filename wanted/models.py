@@ -1,6 +1,6 @@
 """Import every table so that metadata (Alembic, tests) sees the whole schema."""
 
-from wanted.audit.models import AuditEvent
+from wanted.audit.models import AuditEvent, AuditVerification
 from wanted.auth.models import ApiToken, Unit, User
 from wanted.matching.models import (
     Face,
@@ -17,8 +17,8 @@ from wanted.pursuit.models import ArrestAttempt, OutreachContact, StatusChange, 
 from wanted.registry.models import Charge, RecordValidation, WantedPerson
 
 __all__ = [
-    "ApiToken", "ArrestAttempt", "AuditEvent", "Campaign", "CampaignTarget", "Charge",
-    "CitizenTip", "Face", "GalleryState", "MatchCandidate", "MatchFace", "MatchReview",
+    "ApiToken", "ArrestAttempt", "AuditEvent", "AuditVerification", "Campaign", "CampaignTarget",
+    "Charge", "CitizenTip", "Face", "GalleryState", "MatchCandidate", "MatchFace", "MatchReview",
     "MatchSearch", "OutreachContact", "Photo", "PublicNotice", "RecordValidation",
     "StatusChange", "Tip", "Unit", "User", "WantedPerson",
 ]

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from wanted.auth import services as auth
 from wanted.errors import ServiceError
 from wanted.extensions import db
-from wanted.matching import bulk, engine, services
+from wanted.matching import bulk, engine, services, tasks
 from wanted.storage import photo_store
 
 faces_cli = AppGroup("faces", help="Face photos and the matching gallery.")
@@ -86,3 +86,12 @@ def reindex(missing_only: bool) -> None:
     db.session.commit()
     count = sum(len(faces) for faces in found.values())
     click.echo(f"{len(photos)} photo(s) reindexed, {count} face(s) found.")
+
+
+@faces_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run face searches from the RQ queue in this long-lived process (WANTED_REDIS_URL)."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("WANTED_REDIS_URL is not set: searches run inline.")
+    tasks.work(burst=burst)

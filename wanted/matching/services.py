@@ -3,6 +3,7 @@
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import numpy as np
 from flask import current_app
@@ -31,6 +32,7 @@ from wanted.matching.models import (
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store
+from wanted.timeutil import utcnow
 
 # A process further behind than this many changes rebuilds its gallery rather than replaying.
 REBUILD_AFTER_CHANGES = 20_000
@@ -423,11 +425,24 @@ def get_search(actor: User, search_id: int) -> MatchSearch:
     return search
 
 
-def view_search(actor: User, search_id: int) -> MatchSearch:
-    """Return a search and audit that the actor looked at it."""
+def view_search(actor: User, search_id: int, waiting: bool = False) -> MatchSearch:
+    """Return a search and audit that the actor looked at it.
+
+    A page that refreshes itself while its search runs (`waiting`) is not audited at each
+    refresh: there is nothing new to see until the search is done or failed.
+    """
     search = get_search(actor, search_id)
-    audit.record("match.view", actor=actor, object_type="match", object_id=search.id)
+    expire_if_stale(search)
+    if not (waiting and search.status == "pending"):
+        audit.record("match.view", actor=actor, object_type="match", object_id=search.id)
     return search
+
+
+def expire_if_stale(search: MatchSearch) -> None:
+    """Fail a search still pending long after any worker would have finished it."""
+    limit = timedelta(seconds=current_app.config["MATCH_PENDING_TIMEOUT"])
+    if search.status == "pending" and utcnow() - search.created_at > limit:
+        fail_search(search, _("No search worker finished this search in time. Try again."))
 
 
 def visible_searches(actor: User, limit: int = 100) -> list[MatchSearch]:

@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -73,7 +74,8 @@ def new_search():
 
 @bp.route("/matches/<int:search_id>")
 def search(search_id: int):
-    found = services.view_search(current_user, search_id)
+    found = services.view_search(current_user, search_id,
+                                 waiting=request.args.get("waiting") == "1")
     db.session.commit()
     return render_template("matching/search.html", search=found, review_form=ReviewForm(),
                            persons_photos=services.primary_photos_of(found))
@@ -83,7 +85,7 @@ def search(search_id: int):
 def face_crop(search_id: int, index: int):
     found = services.get_search(current_user, search_id)
     face = next((f for f in found.faces if f.index == index), None)
-    if face is None:
+    if face is None or found.photo is None:  # no photo: removed under the retention rule
         abort(404)
     data = crop_jpeg(photo_store().get(found.photo.sha256), tuple(face.box))
     return jpeg_response(data, f"{found.photo.sha256}-{index}")
