@@ -39,6 +39,7 @@ def mount_public_portal(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
     from wanted.auth.session import init_login
+    from wanted.dates import init_dates
     from wanted.extensions import babel, csrf, db
     from wanted.i18n import init_i18n
     from wanted.labels import init_labels
@@ -51,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app, babel)
     init_rate_limiter(app)
     init_labels(app)
+    init_dates(app)
     init_navigation(app)
 
 

@@ -35,6 +35,7 @@ def test_upload_see_candidates_and_review(live_app, live_server, page, sign_in):
     first.locator("select[name=decision]").select_option("candidate")
     first.locator("input[name=note]").fill("Khớp vết sẹo ở cằm")
     first.locator("button[type=submit]").click()
+    page.click("[data-testid=confirm]")  # raising a hit is confirmed on its own page
     review = page.locator("[data-testid=review]").first
     review.wait_for()
     assert "Khớp vết sẹo ở cằm" in review.inner_text()

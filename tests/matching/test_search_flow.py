@@ -169,7 +169,8 @@ def test_closed_person_leaves_the_gallery_at_once(client, token, gallery, change
     headers = token("off_a")
     first = match(client, headers, "obama/2.jpg").json["faces"][0]["candidates"]
     assert first[0]["person_id"] == gallery["obama"]
-    body = {"status": "arrested", "reason": "bắt theo lệnh"}
+    body = {"status": "arrested", "reason": "bắt theo lệnh", "document_number": "BB-3",
+            "document_date": "2025-01-02"}
     if changed_at:  # an arrest recorded days later still takes the person out at once
         body["changed_at"] = changed_at
     response = client.post(f"/api/v1/persons/{gallery['obama']}/status", headers=token("sup_a"),

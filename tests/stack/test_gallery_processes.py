@@ -57,7 +57,9 @@ def test_a_second_process_sees_every_gallery_change_of_the_first(
         assert candidates(second, officer) == [person.id]
 
         response = requests.post(f"{first}/api/v1/persons/{person.id}/status", headers=supervisor,
-                                 json={"status": "arrested", "reason": "bắt được"}, timeout=30)
+                                 json={"status": "arrested", "reason": "bắt được",
+                                       "document_number": "BB-1", "document_date": "2025-01-02"},
+                                 timeout=30)
         assert response.status_code == 200, response.text[:2000]
         assert candidates(second, officer) == []
 

@@ -20,6 +20,8 @@ from wanted.registry.models import STATUSES
 from wanted.registry.services import get_person
 
 TIME_NOTE = "ISO 8601; without an offset it is the installation's local time; default: now"
+# API.md speaks of dismissing a hit; the stored status is "false".
+TIP_STATUS_ALIASES = {"dismissed": "false"}
 FOLLOW_UP = {**DATE, "nullable": True, "description": "Date to come back to this"}
 
 SCHEMAS.update({
@@ -38,10 +40,15 @@ SCHEMAS.update({
         "source": {"type": "string", "enum": list(TIP_SOURCES)}, "location": STRING,
         "text": STRING, "follow_up_on": FOLLOW_UP}},
     "TipSettle": {"type": "object", "required": ["status"], "properties": {
-        "status": {"type": "string", "enum": [s for s in TIP_STATUSES if s != "new"]}}},
+        "status": {"type": "string",
+                   "enum": [*(s for s in TIP_STATUSES if s != "new"), "dismissed"],
+                   "description": "dismissed is false; a face-match hit is settled only by "
+                                  "someone of the owning unit other than its reviewer"}}},
     "StatusInput": {"type": "object", "required": ["status"], "properties": {
         "status": {"type": "string", "enum": list(STATUSES)}, "reason": STRING,
-        "document_number": {**STRING, "description": "Required to move to cancelled"},
+        "document_number": {**STRING, "description": "Required for every closure"},
+        "document_date": {**DATE, "description": "Date of the document; required for every "
+                                                 "closure, never in the future"},
         "changed_at": {**DATETIME, "description": TIME_NOTE}}},
     "Record": {"type": "object", "properties": {
         "kind": {"type": "string", "enum": ["outreach", "attempt", "tip", "status", "review",
@@ -106,13 +113,15 @@ def create_tip(person_id: int):
 def settle_tip(tip_id: int):
     tip = services.get_tip(tip_id)
     status = json_body().get("status")
-    services.settle_tip(g.actor, tip, status if isinstance(status, str) else "")
+    status = TIP_STATUS_ALIASES.get(status, status) if isinstance(status, str) else ""
+    services.settle_tip(g.actor, tip, status)
     db.session.commit()
     return entry_of("tip", tip)
 
 
 @api_route("/persons/<int:person_id>/status", "POST",
-           "Change the status (supervisors; cancelled needs document_number)", tag="pursuit",
+           "Change the status (supervisors; closures need document_number and document_date)",
+           tag="pursuit",
            body=ref("StatusInput"),
            responses={200: {"description": "The person after the change", "schema": ref("Person")},
                       **error_responses(401, 403, 404, 409, 422)})
@@ -120,7 +129,8 @@ def change_status(person_id: int):
     person = get_person(person_id)
     data = json_body()
     services.change_status(g.actor, person, data.get("status"), data.get("reason") or "",
-                           data.get("document_number") or "", data.get("changed_at"))
+                           data.get("document_number") or "", data.get("changed_at"),
+                           document_date=data.get("document_date"))
     db.session.commit()
     return person_response(person)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import User
-from wanted.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from wanted.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from wanted.extensions import db
 from wanted.matching import engine
 from wanted.matching.gallery import DEFAULT_THRESHOLDS, Candidate, Gallery, band
@@ -456,6 +456,12 @@ def visible_searches(actor: User, limit: int = 100) -> list[MatchSearch]:
     return list(db.session.scalars(query))
 
 
+def find_candidate(search: MatchSearch, face_index: int, person_id: int) -> MatchCandidate | None:
+    """Return the candidate of one face of a search, or None."""
+    return next((c for f in search.faces if f.index == face_index for c in f.candidates
+                 if c.person_id == person_id), None)
+
+
 def review_candidate(actor: User, search: MatchSearch, face_index: int, person_id: int,
                      decision: str, note: str = "") -> MatchReview:
     """Record a person's judgement of a candidate; a 'candidate' review becomes a Tip."""
@@ -468,12 +474,19 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
         errors["decision"] = _("Must be one of: %(values)s.", values=", ".join(REVIEW_DECISIONS))
     if not isinstance(note, str) or len(note) > 2000:
         errors["note"] = _("At most %(n)d characters.", n=2000)
-    candidate = next((c for f in search.faces if f.index == face_index for c in f.candidates
-                      if c.person_id == person_id), None)
+    candidate = find_candidate(search, face_index, person_id)
     if candidate is None:
         errors["person_id"] = _("This person is not a candidate for that face.")
     if errors:
         raise ValidationFailed(_("The review is not valid."), errors)
+    if decision == "candidate" and any(r.reviewer_id == actor.id and r.decision == "candidate"
+                                       for r in candidate.reviews):
+        raise Conflict(_("You have already raised this hit; another officer confirms it."),
+                       code="hit_already_raised",
+                       audit={"action": "match.review", "actor": actor, "object_type": "match",
+                              "object_id": search.id,
+                              "details": {"face": face_index, "person": person_id,
+                                          "decision": decision}})
     review = MatchReview(candidate=candidate, decision=decision, note=note.strip(),
                          reviewer=actor)
     if decision == "candidate":

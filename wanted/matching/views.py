@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from wanted.confirm import ask_confirmation, confirmed
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.matching import services, tasks
@@ -95,19 +96,37 @@ def face_crop(search_id: int, index: int):
 def review(search_id: int):
     found = services.get_search(current_user, search_id)
     form = ReviewForm()
+    back = url_for("matching.search", search_id=search_id)
     if not form.validate_on_submit():
-        flash(_("The review is not valid."), "danger")
-        return redirect(url_for("matching.search", search_id=search_id))
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        return redirect(back + f"#face-{form.face.data or 0}")
+    if form.decision.data == "candidate" and not confirmed():
+        candidate = services.find_candidate(found, form.face.data, form.person_id.data)
+        if candidate is not None:
+            return ask_confirmation(*hit_confirmation(candidate, back))
     try:
         services.review_candidate(current_user, found, form.face.data, form.person_id.data,
                                   form.decision.data, form.note.data or "")
     except ValidationFailed as err:
         db.session.rollback()
         flash(" ".join(err.fields.values()) or err.message, "danger")
-        return redirect(url_for("matching.search", search_id=search_id))
+        return redirect(back)
     db.session.commit()
-    flash(_("Review recorded."), "success")
-    return redirect(url_for("matching.search", search_id=search_id) + f"#face-{form.face.data}")
+    flash(_("Hit raised: the owning unit must confirm it.") if form.decision.data == "candidate"
+          else _("Review recorded."), "success")
+    return redirect(back + f"#face-{form.face.data}")
+
+
+def hit_confirmation(candidate, back: str) -> tuple:
+    """Spell out what raising a hit does: title, consequences, button, way back."""
+    person = candidate.person
+    return (_("Raise a hit on %(name)s?", name=person.full_name), [
+        _("%(unit)s, the owning unit, is alerted at once: every officer there sees the hit.",
+          unit=person.unit.name),
+        _("A face match is a lead, not an identification: another officer or a supervisor of "
+          "that unit must verify it, then confirm or dismiss it. You cannot do so yourself."),
+        _("The hit goes on the person's timeline and into the audit log, in your name."),
+    ], _("Yes, raise the hit"), back, "warning")
 
 
 def confirm_serializer() -> URLSafeTimedSerializer:

@@ -64,7 +64,7 @@ def publish(actor: User, person: WantedPerson, data: dict) -> PublicNotice:
     for name in set(data) - {"published", "photo_id", "area", "contact"}:
         errors[name] = _("Unknown field.")
     area = _text(data, "area", 150, errors)
-    contact = _text(data, "contact", 300, errors) or person.unit.name
+    contact = _text(data, "contact", 300, errors) or unit_contact(person)
     photo = _registry_photo(person, data.get("photo_id"), errors)
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
@@ -80,6 +80,12 @@ def publish(actor: User, person: WantedPerson, data: dict) -> PublicNotice:
                  details={"notice": notice.id, "photo": photo.id if photo else None,
                           "area": area, "contact": contact})
     return notice
+
+
+def unit_contact(person: WantedPerson) -> str:
+    """Return the owning unit's name, address and phone, as a notice shows them by default."""
+    unit = person.unit
+    return " · ".join(part for part in (unit.name, unit.address, unit.phone) if part)[:300]
 
 
 def _text(data: dict, name: str, limit: int, errors: dict) -> str:

@@ -63,7 +63,7 @@ def publish_form(person: WantedPerson, formdata=None) -> PublishForm:
     if formdata is None:
         form.photo_id.data = str(photos[0].id) if photos else ""
         form.area.data = services.suggested_area(person)
-        form.contact.data = person.unit.name
+        form.contact.data = services.unit_contact(person)
     return form
 
 

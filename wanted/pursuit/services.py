@@ -33,12 +33,15 @@ from wanted.registry.models import STATUSES, WantedPerson
 from wanted.registry.services import ensure_can_work_on
 from wanted.timeutil import utcnow
 
-# Where a status may move; every other move is refused with 409.
+# Where a status may move; every other move is refused with 409. A closed case may be reopened
+# (back to "wanted") by a supervisor of the owning unit, with a reason.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "wanted": ("arrested", "surrendered", "deceased", "withdrawn"),
-    "arrested": ("cancelled",),
-    "surrendered": ("cancelled",),
-    "deceased": ("cancelled",),
+    "arrested": ("cancelled", "wanted"),
+    "surrendered": ("cancelled", "wanted"),
+    "deceased": ("cancelled", "wanted"),
+    "cancelled": ("wanted",),
+    "withdrawn": ("wanted",),
 }
 # Where a tip may move when someone settles it.
 TIP_MOVES: dict[str, tuple[str, ...]] = {
@@ -234,8 +237,11 @@ def get_tip(tip_id: int) -> Tip:
 
 
 def settle_tip(actor: User, tip: Tip, status: str) -> Tip:
-    """Move a tip on (new → verifying → confirmed or false), noting who handled it."""
-    ensure_can_work_on(actor, tip.person, "tip.settle")
+    """Move a tip on (new → verifying → confirmed or false), noting who handled it.
+
+    A face-match hit needs a second person: whoever raised it may not settle it.
+    """
+    ensure_can_settle(actor, tip, status)
     if status not in TIP_MOVES.get(tip.status, ()):
         raise Conflict(_("This tip is already settled or cannot move that way."),
                        code="tip_settled")
@@ -248,11 +254,23 @@ def settle_tip(actor: User, tip: Tip, status: str) -> Tip:
     return tip
 
 
+def ensure_can_settle(actor: User, tip: Tip, status: str) -> None:
+    """Raise Forbidden (audited) unless the actor may settle the tip; hits need a second person."""
+    ensure_can_work_on(actor, tip.person, "tip.settle")
+    if tip.source == "match" and tip.logged_by_id == actor.id:
+        raise Forbidden(_("A hit is confirmed or dismissed by another officer of the owning "
+                          "unit, not by the one who raised it."),
+                        code="same_reviewer",
+                        audit={"action": "tip.settle", "actor": actor, "object_type": "person",
+                               "object_id": tip.person_id,
+                               "details": {"tip_id": tip.id, "to": status}})
+
+
 def pending_hits(actor: User, limit: int = 5) -> tuple[list[Tip], int]:
     """Return the oldest unconfirmed face-match tips the actor must see, and how many there are."""
     if actor.role not in ("officer", "supervisor"):
         return [], 0
-    condition = (Tip.source == "match", Tip.status == "new",
+    condition = (Tip.source == "match", Tip.status == "new", WantedPerson.status == "wanted",
                  WantedPerson.unit_id.in_(auth.subtree_ids(actor.unit_id)))
     query = select(Tip).join(Tip.person).where(*condition)
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
@@ -264,8 +282,13 @@ def pending_hits(actor: User, limit: int = 5) -> tuple[list[Tip], int]:
 
 
 def change_status(actor: User, person: WantedPerson, to_status: str, reason: str,
-                  document_number: str, changed_at: datetime | None = None) -> StatusChange:
-    """Move the person to a new status by the rules, and take them out of the face gallery."""
+                  document_number: str, changed_at: datetime | None = None, *,
+                  document_date: date | str | None = None) -> StatusChange:
+    """Move the person to a new status by the rules; a closure takes them out of the gallery.
+
+    Every closure names its document (number and date); a reopening (back to "wanted") needs a
+    reason and puts the person back into the face gallery.
+    """
     if to_status not in STATUSES:
         raise ValidationFailed(_("Unknown status."), {"status": _("Unknown status.")})
     ensure_can_close(actor, person)
@@ -274,13 +297,15 @@ def change_status(actor: User, person: WantedPerson, to_status: str, reason: str
     errors: dict[str, str] = {}
     reason = _text({"reason": reason}, "reason", 2000, errors, required=True)
     document_number = _text({"document_number": document_number}, "document_number", 64, errors)
-    if to_status == "cancelled" and not document_number:
-        errors["document_number"] = _("Cancelling a wanted notice needs the decision number.")
+    document_day = _day(document_date, "document_date", errors)
     at = _moment(changed_at, "changed_at", errors)
+    if to_status != "wanted":
+        _closure_document(document_number, document_day, errors)
     _raise_if(errors)
     change = StatusChange(person=person, from_status=person.status, to_status=to_status,
-                          reason=reason, document_number=document_number, changed_at=at,
-                          changed_by=actor, unit_id=person.unit_id)
+                          reason=reason, document_number=document_number,
+                          document_date=document_day, changed_at=at, changed_by=actor,
+                          unit_id=person.unit_id)
     db.session.add(change)
     person.status, person.status_changed_at = to_status, at
     touch(person, at)
@@ -290,12 +315,24 @@ def change_status(actor: User, person: WantedPerson, to_status: str, reason: str
         raise Conflict(_("Someone else changed this person first. Reload and try again."),
                        code="stale_version") from err
     matching.person_status_changed(person.id, wanted=to_status == "wanted")
-    audit.record("person.status", actor=actor, object_type="person", object_id=person.id,
+    audit.record("person.reopen" if to_status == "wanted" else "person.status", actor=actor,
+                 object_type="person", object_id=person.id,
                  details={"from": change.from_status, "to": to_status, "reason": reason,
-                          "document_number": document_number})
+                          "document_number": document_number,
+                          "document_date": document_day.isoformat() if document_day else None})
     if to_status != "wanted":
         publication.withdraw_on_close(actor, person)
     return change
+
+
+def _closure_document(number: str, day: date | None, errors: dict) -> None:
+    """Require the closing document's number and date (not in the future)."""
+    if not number and "document_number" not in errors:
+        errors["document_number"] = _("Closing a case needs the number of its document.")
+    if day is None and "document_date" not in errors:
+        errors["document_date"] = _("Closing a case needs the date of its document.")
+    elif day is not None and day > local_today():
+        errors["document_date"] = _("Cannot be in the future.")
 
 
 def ensure_can_close(actor: User, person: WantedPerson) -> None:
@@ -317,8 +354,13 @@ def transition_refusal(from_status: str, to_status: str) -> str:
 
 
 def allowed_statuses(person: WantedPerson) -> tuple[str, ...]:
-    """Return the statuses the person may move to next."""
+    """Return the statuses the person may move to next (reopening included)."""
     return TRANSITIONS.get(person.status, ())
+
+
+def closing_statuses(person: WantedPerson) -> tuple[str, ...]:
+    """Return the statuses that would close or further close the person's case."""
+    return tuple(s for s in allowed_statuses(person) if s != "wanted")
 
 
 @dataclass
@@ -402,7 +444,7 @@ def _tip_entries(person: WantedPerson) -> list[dict]:
 def _status_entries(person: WantedPerson) -> list[dict]:
     return [{"kind": "status", "id": s.id, "at": s.changed_at, **_by(s.changed_by),
              "from_status": s.from_status, "to_status": s.to_status, "reason": s.reason,
-             "document_number": s.document_number}
+             "document_number": s.document_number, "document_date": s.document_date}
             for s in _rows(StatusChange, person, StatusChange.changed_by)]
 
 
