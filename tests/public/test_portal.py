@@ -77,7 +77,8 @@ def test_closing_the_case_withdraws_the_notice_at_once(app, public_client, publi
     person = published()
     with app.app_context():
         pursuit.change_status(auth.user_by_username("sup_a"), get_person(person.id),
-                              "arrested", "Bắt được tại chợ", "QĐ-12")
+                              "arrested", "Bắt được tại chợ", "QĐ-12",
+                              document_date="2026-01-05")
         db.session.commit()
         entries = pursuit.timeline(get_person(person.id))
     assert public_client.get(f"/notices/{person.id}").status_code == 404
