@@ -66,7 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from wanted.public.views import bp as publication_bp
     from wanted.pursuit.views import bp as pursuit_bp
     from wanted.registry.views import bp as registry_bp
+    from wanted.validation import BoundedIntConverter
 
+    app.url_map.converters["int"] = BoundedIntConverter  # a path id out of range is 404
     for bp in (auth_bp, registry_bp, pursuit_bp, matching_bp, oversight_bp, audit_bp, api_bp,
                publication_bp):
         app.register_blueprint(bp)

@@ -169,9 +169,9 @@ def test_followups_list_due_and_overdue_and_mark_done(client, app, province, mak
 def make_hit(app, person_id: int) -> int:
     with app.app_context():
         person = db.session.get(WantedPerson, person_id)
-        tip = services.create_tip(auth.user_by_username("off_p"), person, {
-            "received_at": utcnow() - timedelta(minutes=20), "source": "match", "location": "",
-            "text": "Ứng viên khớp ảnh hiện trường"})
+        tip = services.record_match_tip(auth.user_by_username("off_p"), person,
+                                        text="Ứng viên khớp ảnh hiện trường",
+                                        received_at=utcnow() - timedelta(minutes=20))
         tip.created_at = utcnow() - timedelta(minutes=20)
         db.session.commit()
         return tip.id

@@ -5,6 +5,8 @@ from flask import abort, g, request
 from wanted.api.core import api_route
 from wanted.api.schemas import error_responses
 from wanted.audit import services
+from wanted.audit.schemas import AuditQuery, VerifyQuery
+from wanted.validation import parse_query
 
 
 def require_admin() -> None:
@@ -14,27 +16,24 @@ def require_admin() -> None:
 
 
 @api_route("/audit", "GET", "List audit events (admin)", tag="audit",
-           query={"actor": "Username", "action": "Action name", "object": "type or type:id",
-                  "outcome": "ok | denied | failed | rate_limited",
-                  "from": "YYYY-MM-DD (local day)", "to": "YYYY-MM-DD (local day, included)",
-                  "page": "Page number", "per_page": "Events per page (at most 200)"},
+           query=AuditQuery,
            responses={200: {"description": "{items, total, page, per_page}, newest first"},
                       **error_responses(401, 403, 422)})
 def audit_events():
     require_admin()
     filters = services.parse_filters(request.args)
-    page = services.page_of_events(filters, request.args.get("page", 1, type=int),
-                                   request.args.get("per_page", services.configured_per_page(),
-                                                    type=int))
+    paging = parse_query(AuditQuery, request.args)
+    page = services.page_of_events(filters, paging.page,
+                                   paging.per_page or services.configured_per_page())
     return {"items": [services.event_json(e) for e in page.items], "total": page.total,
             "page": page.page, "per_page": page.per_page}
 
 
 @api_route("/audit/verify", "GET", "Check the audit chain and its anchors (admin)", tag="audit",
-           query={"full": "1: from the first event, not from the last verified point"},
+           query=VerifyQuery,
            responses={200: {"description": "{ok, events, ...} or where the chain breaks"},
                       **error_responses(401, 403)})
 def audit_verify():
     require_admin()
-    result = services.verify_chain(full=request.args.get("full") == "1")
+    result = services.verify_chain(full=parse_query(VerifyQuery, request.args).full == "1")
     return {**result, "message": services.describe(result)}

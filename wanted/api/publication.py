@@ -6,21 +6,16 @@ from wanted.api.core import api_route, json_body
 from wanted.api.schemas import SCHEMAS, STRING, error_responses, ref
 from wanted.extensions import db
 from wanted.public import services
+from wanted.public.schemas import PublicationInput
 from wanted.registry import services as registry
 from wanted.registry import validation
+from wanted.registry.schemas import ValidationInput
+from wanted.validation import parse
 
 SCHEMAS.update({
-    "PublicationInput": {"type": "object", "required": ["published"], "properties": {
-        "published": {"type": "boolean"},
-        "photo_id": {"type": "integer", "nullable": True,
-                     "description": "One of the person's registry photos, shown publicly"},
-        "area": {**STRING, "description": "Home address at district level, as shown publicly"},
-        "contact": {**STRING, "description": "The unit's contact shown publicly"},
-        "reason": {**STRING, "description": "Why a notice is withdrawn"}}},
     "Publication": {"type": "object", "properties": {
         "person_id": {"type": "integer"}, "published": {"type": "boolean"},
         "notice": {"type": "object", "nullable": True, "additionalProperties": True}}},
-    "ValidationInput": {"type": "object", "properties": {"note": STRING}},
     "Validation": {"type": "object", "properties": {
         "person_id": {"type": "integer"}, "validated_at": STRING, "by": STRING,
         "due_at": STRING, "overdue": {"type": "boolean"}}},
@@ -37,7 +32,7 @@ def person_publication(person_id: int):
 
 @api_route("/persons/<int:person_id>/publication", "POST",
            "Publish or withdraw the person's public notice (supervisor of the owning unit)",
-           tag="public", body=ref("PublicationInput"),
+           tag="public", body=PublicationInput,
            responses={200: {"description": "Publication", "schema": ref("Publication")},
                       **error_responses(401, 403, 404, 409, 422)})
 def publish_person(person_id: int):
@@ -49,11 +44,11 @@ def publish_person(person_id: int):
 
 @api_route("/persons/<int:person_id>/validation", "POST",
            "Confirm that the wanted record is still right (its periodic validation)",
-           tag="persons", body=ref("ValidationInput"),
+           tag="persons", body=ValidationInput,
            responses={201: {"description": "Validated", "schema": ref("Validation")},
                       **error_responses(401, 403, 404, 409, 422)})
 def validate_person(person_id: int):
     person = registry.get_person(person_id)
-    validation.validate_record(g.actor, person, json_body().get("note") or "")
+    validation.validate_record(g.actor, person, parse(ValidationInput, json_body()).note)
     db.session.commit()
     return validation.validation_json(person), 201

@@ -16,13 +16,13 @@ from wanted.audit import anchors
 from wanted.audit.chain import GENESIS, expected_hash, queue
 from wanted.audit.keys import holds, seal, subkey
 from wanted.audit.models import KEYED_CHAIN, LEGACY_CHAIN, AuditEvent, AuditVerification
-from wanted.errors import ValidationFailed
+from wanted.audit.schemas import MAX_PER_PAGE, AuditQuery
 from wanted.extensions import db
 from wanted.registry.services import Page
 from wanted.timeutil import utcnow
+from wanted.validation import parse_query
 
-OUTCOMES = ("ok", "denied", "failed", "rate_limited")
-MAX_PER_PAGE = 200
+OUTCOMES = ("ok", "denied", "failed", "rate_limited", "error")
 STATE_ID = 1
 
 
@@ -249,28 +249,11 @@ class AuditFilters:
 
 def parse_filters(args) -> AuditFilters:
     """Read filters from query arguments; refuse bad ones naming the field."""
-    errors: dict[str, str] = {}
-    filters = AuditFilters(actor=args.get("actor", "").strip()[:64],
-                           action=args.get("action", "").strip()[:64])
-    kind, _sep, ident = args.get("object", "").strip().partition(":")
-    filters.object_type, filters.object_id = kind[:32], ident[:64]
-    outcome = args.get("outcome", "").strip()
-    if outcome and outcome not in OUTCOMES:
-        errors["outcome"] = _("Choose one of: %(values)s.", values=", ".join(OUTCOMES))
-    filters.outcome = outcome
-    for name in ("from", "to"):
-        raw = args.get(name, "").strip()
-        try:
-            value = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            errors[name] = _("Give a date as YYYY-MM-DD.")
-            continue
-        setattr(filters, "start" if name == "from" else "end", value)
-    if filters.start and filters.end and filters.end < filters.start:
-        errors["to"] = _("The end of the period is before its start.")
-    if errors:
-        raise ValidationFailed(_("Some filters are not valid."), errors)
-    return filters
+    query = parse_query(AuditQuery, args)
+    kind, _sep, ident = (query.object or "").partition(":")
+    return AuditFilters(actor=query.actor or "", action=query.action or "", object_type=kind,
+                        object_id=ident, outcome=query.outcome or "", start=query.start,
+                        end=query.end)
 
 
 def filtered(filters: AuditFilters):

@@ -4,9 +4,11 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 
 from wanted.audit import services
+from wanted.audit.schemas import AuditQuery
 from wanted.auth.session import roles_required
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
+from wanted.validation import parse_query
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -33,7 +35,7 @@ def index():
     except ValidationFailed as err:
         return render_template("audit/index.html", page=None, chain=chain, errors=err.fields,
                                outcomes=services.OUTCOMES), 422
-    page = services.page_of_events(filters, request.args.get("page", 1, type=int),
+    page = services.page_of_events(filters, parse_query(AuditQuery, request.args).page,
                                    services.configured_per_page())
     return render_template("audit/index.html", page=page, chain=chain, errors={},
                            outcomes=services.OUTCOMES)

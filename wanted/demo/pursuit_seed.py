@@ -201,9 +201,9 @@ def add_pending_hits(rng: random.Random, staff: Staff, wanted: list[WantedPerson
     for person, minutes in zip(rng.sample(wanted, k=min(2, len(wanted))), (25, 140),
                                strict=False):
         at = now - timedelta(minutes=minutes)
-        tip = pursuit.create_tip(staff.officer_for(rng, person), person, {
-            "received_at": at, "source": "match", "location": "",
-            "text": "Ảnh hiện trường khớp ứng viên (mạnh); cần xác minh."})
+        tip = pursuit.record_match_tip(staff.officer_for(rng, person), person,
+                                       text="Ảnh hiện trường khớp ứng viên (mạnh); cần xác minh.",
+                                       received_at=at)
         tip.created_at = at
 
 

@@ -19,7 +19,6 @@ from wanted.matching import engine
 from wanted.matching.gallery import DEFAULT_THRESHOLDS, Candidate, Gallery, band
 from wanted.matching.imaging import CheckedImage, ImageRejected, check_image
 from wanted.matching.models import (
-    REVIEW_DECISIONS,
     Face,
     GalleryChange,
     GalleryState,
@@ -29,10 +28,12 @@ from wanted.matching.models import (
     MatchSearch,
     Photo,
 )
+from wanted.matching.schemas import ReviewInput, SearchRequest
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store
 from wanted.timeutil import utcnow
+from wanted.validation import parse
 
 # A process further behind than this many changes rebuilds its gallery rather than replaying.
 REBUILD_AFTER_CHANGES = 20_000
@@ -314,18 +315,14 @@ def person_photos(person_id: int) -> list[Photo]:
 def validate_search_request(purpose: str | None, case_ref: str | None) -> tuple[str, str]:
     """Require a purpose and a case reference for every search (422 naming what is missing)."""
     errors = {}
-    purpose, case_ref = (purpose or "").strip(), (case_ref or "").strip()
-    if not purpose:
+    if not (purpose or "").strip():
         errors["purpose"] = _("Say why you search (the purpose).")
-    elif len(purpose) > 300:
-        errors["purpose"] = _("At most %(n)d characters.", n=300)
-    if not case_ref:
+    if not (case_ref or "").strip():
         errors["case_ref"] = _("Give the case reference.")
-    elif len(case_ref) > 100:
-        errors["case_ref"] = _("At most %(n)d characters.", n=100)
     if errors:
         raise ValidationFailed(_("A search needs a purpose and a case reference."), errors)
-    return purpose, case_ref
+    given = parse(SearchRequest, {"purpose": purpose, "case_ref": case_ref})
+    return given.purpose, given.case_ref
 
 
 def start_search(actor: User, data: bytes, purpose: str | None,
@@ -469,16 +466,13 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
         raise Forbidden(_("You may not review this search."),
                         audit={"action": "match.review", "actor": actor,
                                "object_type": "match", "object_id": search.id})
-    errors = {}
-    if decision not in REVIEW_DECISIONS:
-        errors["decision"] = _("Must be one of: %(values)s.", values=", ".join(REVIEW_DECISIONS))
-    if not isinstance(note, str) or len(note) > 2000:
-        errors["note"] = _("At most %(n)d characters.", n=2000)
-    candidate = find_candidate(search, face_index, person_id)
+    given = parse(ReviewInput, {"face": face_index, "person_id": person_id,
+                                "decision": decision, "note": note})
+    candidate = find_candidate(search, given.face, given.person_id)
     if candidate is None:
-        errors["person_id"] = _("This person is not a candidate for that face.")
-    if errors:
-        raise ValidationFailed(_("The review is not valid."), errors)
+        raise ValidationFailed(_("The review is not valid."), {
+            "person_id": _("This person is not a candidate for that face.")})
+    note = given.note
     if decision == "candidate" and any(r.reviewer_id == actor.id and r.decision == "candidate"
                                        for r in candidate.reviews):
         raise Conflict(_("You have already raised this hit; another officer confirms it."),
@@ -487,7 +481,7 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
                               "object_id": search.id,
                               "details": {"face": face_index, "person": person_id,
                                           "decision": decision}})
-    review = MatchReview(candidate=candidate, decision=decision, note=note.strip(),
+    review = MatchReview(candidate=candidate, decision=decision, note=note,
                          reviewer=actor)
     if decision == "candidate":
         review.tip_id = tip_from_review(actor, search, candidate, note).id

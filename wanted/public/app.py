@@ -5,7 +5,8 @@ from flask.sessions import SessionInterface
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from wanted.errors import ServiceError, http_message
+from wanted.errors import ServiceError, check_text_inputs, http_message
+from wanted.validation import BoundedIntConverter
 
 # What the portal's pages may load: only its own files; no script at all.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'none'; object-src 'none'; "
@@ -31,6 +32,7 @@ def create_public_app(config: type | dict | None = None) -> Flask:
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 static_url_path="/assets")
     configure(app, config)
+    app.url_map.converters["int"] = BoundedIntConverter  # a path id out of range is 404
     app.config["MAX_CONTENT_LENGTH"] = app.config["PUBLIC_MAX_CONTENT_LENGTH"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "wanted" / "translations")
     app.session_interface = NoSessions()
@@ -39,6 +41,7 @@ def create_public_app(config: type | dict | None = None) -> Flask:
 
     app.register_blueprint(bp)
     register_errorhandlers(app)
+    app.before_request(check_text_inputs)
     app.after_request(security_headers)
     return app
 

@@ -4,7 +4,6 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,8 +19,10 @@ from wanted.extensions import db
 from wanted.matching import services as matching
 from wanted.matching.models import MatchSearch, Photo
 from wanted.public.models import CitizenTip, PublicNotice
+from wanted.public.schemas import CitizenTipInput, PublicationInput
 from wanted.registry.models import WantedPerson
 from wanted.text import fold
+from wanted.validation import parse
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 RECEIPT_LENGTH = 12
@@ -58,14 +59,11 @@ def publish(actor: User, person: WantedPerson, data: dict) -> PublicNotice:
     ensure_can_publish(actor, person, "notice.publish")
     if person.status != "wanted":
         raise Conflict(_("Only a person still wanted can be published."), code="not_wanted")
-    if not isinstance(data, dict):
-        raise ValidationFailed(_("Send a JSON object."))
+    clean = parse(PublicationInput, {"published": True, **data})
+    area = clean.area
+    contact = clean.contact or unit_contact(person)
     errors: dict[str, str] = {}
-    for name in set(data) - {"published", "photo_id", "area", "contact"}:
-        errors[name] = _("Unknown field.")
-    area = _text(data, "area", 150, errors)
-    contact = _text(data, "contact", 300, errors) or unit_contact(person)
-    photo = _registry_photo(person, data.get("photo_id"), errors)
+    photo = _registry_photo(person, clean.photo_id, errors)
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
     live = current_notice(person.id)
@@ -98,11 +96,10 @@ def _text(data: dict, name: str, limit: int, errors: dict) -> str:
     return value.strip()
 
 
-def _registry_photo(person: WantedPerson, photo_id, errors: dict) -> Photo | None:
-    if photo_id in (None, ""):
+def _registry_photo(person: WantedPerson, photo_id: int | None, errors: dict) -> Photo | None:
+    if photo_id is None:
         return None
-    photo = db.session.get(Photo, photo_id) if isinstance(photo_id, int) and not isinstance(
-        photo_id, bool) and 0 < photo_id <= MAX_ID else None
+    photo = db.session.get(Photo, photo_id)
     if photo is None or photo.person_id != person.id or photo.kind != "registry":
         errors["photo_id"] = _("Choose one of this person's registry photos.")
         return None
@@ -138,13 +135,10 @@ def withdraw_on_close(actor: User, person: WantedPerson) -> None:
 
 def set_publication(actor: User, person: WantedPerson, data: dict) -> PublicNotice | None:
     """Publish or withdraw as `published` says (the API's shape)."""
-    if not isinstance(data, dict) or not isinstance(data.get("published"), bool):
-        raise ValidationFailed(_("Some fields are not valid."),
-                               {"published": _("Must be true or false.")})
-    if data["published"]:
+    clean = parse(PublicationInput, data)
+    if clean.published:
         return publish(actor, person, data)
-    reason = data.get("reason") or ""
-    return withdraw(actor, person, reason if isinstance(reason, str) else "")
+    return withdraw(actor, person, clean.reason)
 
 
 def publication_json(person: WantedPerson) -> dict:
@@ -274,52 +268,25 @@ def normalise_receipt(value: str) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())[:32]
 
 
-def _seen_at(value, errors: dict) -> datetime | None:
-    """Read a local date and time (YYYY-MM-DDTHH:MM) into naive UTC; not in the future."""
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        errors["seen_at"] = _("Must be a date and time as YYYY-MM-DDTHH:MM.")
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    moment = parsed.astimezone(UTC).replace(tzinfo=None)
-    if moment > timeutil.utcnow() + timedelta(minutes=10):
-        errors["seen_at"] = _("Cannot be in the future.")
-    elif moment.year < 1990:
-        errors["seen_at"] = _("Must be a date and time as YYYY-MM-DDTHH:MM.")
-    return moment
-
-
-def check_tip(data: dict) -> dict:
-    """Check a citizen's tip; return clean values or raise 422 naming each field."""
-    errors: dict[str, str] = {}
-    clean = {"text": _text(data, "text", TEXT_LIMIT, errors),
-             "seen_place": _text(data, "seen_place", 300, errors),
-             "contact": _text(data, "contact", 300, errors),
-             "seen_at": _seen_at(data.get("seen_at"), errors)}
-    if not clean["text"] and "text" not in errors:
-        errors["text"] = _("Say what you saw.")
-    if errors:
-        raise ValidationFailed(_("Some fields are not valid."), errors)
-    return clean
+def check_tip(data: dict) -> CitizenTipInput:
+    """Check a citizen's tip (empty form fields count as absent); raise 422 naming each field."""
+    return parse(CitizenTipInput, {k: v for k, v in data.items() if v not in (None, "")})
 
 
 def submit_tip(data: dict, photo: bytes | None = None) -> CitizenTip:
     """Take a citizen's tip into the queue of the person's unit, or the province's."""
     clean = check_tip(data)
     checked = matching.intake(photo) if photo else None
-    notice = _notice_for(data.get("person_id"))
+    notice = _notice_for(clean.person_id)
     person = notice.person if notice else None
     now = timeutil.utcnow()
     hours = current_app.config["TIP_RESPONSE_HOURS"]
     tip = CitizenTip(receipt_code=new_receipt_code(), person=person,
                      unit=person.unit if person else triage_unit(), created_at=now,
-                     due_at=now + timedelta(hours=hours), status="received", **clean)
+                     due_at=now + timedelta(hours=hours), status="received", text=clean.text,
+                     seen_place=clean.seen_place, contact=clean.contact,
+                     seen_at=clean.seen_at.astimezone(UTC).replace(tzinfo=None)
+                     if clean.seen_at else None)
     if checked is not None:
         tip.photo = matching.store_photo(checked, actor=None, kind="tip",
                                          source=_("citizen tip"))
@@ -331,14 +298,12 @@ def submit_tip(data: dict, photo: bytes | None = None) -> CitizenTip:
     return tip
 
 
-def _notice_for(person_id) -> PublicNotice | None:
+def _notice_for(person_id: str) -> PublicNotice | None:
     """Return the live notice a tip is about; anything else is a tip for triage."""
-    if isinstance(person_id, str) and person_id.isdigit():
-        person_id = int(person_id)
-    if not isinstance(person_id, int) or isinstance(person_id, bool):
+    if not (person_id.isascii() and person_id.isdigit()):
         return None
     try:
-        return published_notice(person_id)
+        return published_notice(int(person_id))
     except NotFound:
         return None
 

@@ -11,10 +11,12 @@ from sqlalchemy.orm import selectinload
 from wanted import timeutil
 from wanted.audit import services as audit
 from wanted.auth.models import User
-from wanted.errors import Conflict, ValidationFailed
+from wanted.errors import Conflict
 from wanted.extensions import db
 from wanted.registry.models import RecordValidation, WantedPerson
+from wanted.registry.schemas import ValidationInput
 from wanted.registry.services import ensure_can_work_on
+from wanted.validation import parse
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -48,10 +50,8 @@ def validate_record(actor: User, person: WantedPerson, note: str = "") -> Record
     ensure_can_work_on(actor, person, "person.validate")
     if person.status != "wanted":
         raise Conflict(_("Only a record still wanted is validated."), code="not_wanted")
-    if not isinstance(note, str) or len(note) > 2000:
-        raise ValidationFailed(_("Some fields are not valid."),
-                               {"note": _("At most %(n)d characters.", n=2000)})
-    validation = RecordValidation(person=person, validated_by=actor, note=note.strip(),
+    note = parse(ValidationInput, {"note": note}).note
+    validation = RecordValidation(person=person, validated_by=actor, note=note,
                                   validated_at=timeutil.utcnow())
     db.session.add(validation)
     db.session.flush()
