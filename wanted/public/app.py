@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template, request
 from flask.sessions import SessionInterface
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -16,10 +17,10 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'none'; object-src 'n
 class NoSessions(SessionInterface):
     """The portal keeps no session and never reads one, an officer's least of all."""
 
-    def open_session(self, app, request):  # noqa: D102 - Flask's interface
+    def open_session(self, app, request):
         return self.make_null_session(app)
 
-    def save_session(self, app, session, response) -> None:  # noqa: D102
+    def save_session(self, app, session, response) -> None:
         return None
 
 
@@ -56,8 +57,6 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     babel.init_app(app, locale_selector=portal_locale)
     init_rate_limiter(app)
-    from flask_babel import get_locale
-
     app.jinja_env.globals.update(get_locale=get_locale, SEX=SEX)
 
 
@@ -72,7 +71,7 @@ def register_errorhandlers(app: Flask) -> None:
         from wanted.extensions import db
 
         db.session.rollback()
-        return page(err.status, err.message)
+        return page(err.status, " ".join([err.message, *err.fields.values()]))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
