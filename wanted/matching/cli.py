@@ -22,7 +22,8 @@ def limits() -> bulk.Limits:
     """Read the intake and detection settings of the app."""
     config = current_app.config
     return bulk.Limits(config["MAX_UPLOAD_BYTES"], config["MAX_IMAGE_PIXELS"],
-                       config["FACE_MODEL"], config["FACE_UPSAMPLE"], config["FACE_MAX_SIDE"])
+                       config["FACE_MODEL"], config["FACE_UPSAMPLE"], config["FACE_MAX_SIDE"],
+                       config["FACE_ENROL_JITTERS"])
 
 
 @faces_cli.command("import")
@@ -81,11 +82,21 @@ def reindex(missing_only: bool) -> None:
         for photo_id, sha256 in bar:
             found[photo_id] = engine.find_faces(
                 engine.load_rgb(store.get(sha256)), model=config["FACE_MODEL"],
-                upsample=config["FACE_UPSAMPLE"], max_side=config["FACE_MAX_SIDE"])
+                upsample=config["FACE_UPSAMPLE"], max_side=config["FACE_MAX_SIDE"],
+                jitters=config["FACE_ENROL_JITTERS"])
     services.replace_faces(found)
     db.session.commit()
     count = sum(len(faces) for faces in found.values())
     click.echo(f"{len(photos)} photo(s) reindexed, {count} face(s) found.")
+
+
+@faces_cli.command("sweep")
+@click.option("--older-than", default=24 * 3600, show_default=True,
+              help="Seconds a leftover file must have been there before it is removed.")
+def sweep(older_than: int) -> None:
+    """Remove photo files left by uploads that never committed (staged or unreferenced)."""
+    staged, orphans = services.sweep_photo_store(older_than)
+    click.echo(f"Removed {staged} staged and {orphans} unreferenced file(s).")
 
 
 @faces_cli.command("worker")

@@ -1,5 +1,7 @@
 """Rules of face matching: photo intake, the gallery kept in step, searches and reviews."""
 
+import base64
+import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,14 +11,15 @@ import numpy as np
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from wanted.extensions import db
-from wanted.matching import engine
-from wanted.matching.gallery import DEFAULT_THRESHOLDS, Candidate, Gallery, band
+from wanted.matching import engine, scoring
+from wanted.matching.gallery import Gallery, encoding_matrix
 from wanted.matching.imaging import CheckedImage, ImageRejected, check_image
 from wanted.matching.models import (
     Face,
@@ -29,9 +32,10 @@ from wanted.matching.models import (
     Photo,
 )
 from wanted.matching.schemas import ReviewInput, SearchRequest
+from wanted.ratelimit import require_within
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
-from wanted.storage import photo_store
+from wanted.storage import photo_store, promote_on_commit, put_on_commit
 from wanted.timeutil import utcnow
 from wanted.validation import parse
 
@@ -55,9 +59,10 @@ class EngineBusy(ServiceError):
     status, code = 503, "busy"
 
 
-def thresholds() -> dict[str, float]:
-    """Return the candidate bands in force (config overrides the calibrated defaults)."""
-    return {**DEFAULT_THRESHOLDS, **(current_app.config.get("MATCH_THRESHOLDS") or {})}
+def thresholds() -> dict:
+    """Return the bands and calibration figures in force (config overrides the distance bands)."""
+    override = current_app.config.get("MATCH_THRESHOLDS") or {}
+    return scoring.calibration({**scoring.DISTANCE_THRESHOLDS, **override})
 
 
 def intake(data: bytes) -> CheckedImage:
@@ -70,18 +75,29 @@ def intake(data: bytes) -> CheckedImage:
 
 
 def store_photo(checked: CheckedImage, *, actor: User | None, kind: str,
-                person: WantedPerson | None = None, source: str = "") -> Photo:
-    """Write the photo's bytes to the store and add its record."""
-    photo_store().put(checked.sha256, checked.data)
+                person: WantedPerson | None = None, source: str = "",
+                staged: str | None = None) -> Photo:
+    """Add a photo's record; its file is moved into the store when the record commits.
+
+    `staged` names bytes an earlier request staged for confirmation: each staging name is
+    recorded once (a unique column), so a replayed confirmation cannot add a second photo.
+    """
+    if staged is None:
+        put_on_commit(db.session, checked.data, checked.sha256)
+    else:
+        promote_on_commit(db.session, photo_store(), staged, checked.sha256)
     photo = Photo(sha256=checked.sha256, person=person, kind=kind, source=source[:200],
-                  width=checked.width, height=checked.height,
+                  width=checked.width, height=checked.height, upload_token=staged,
                   added_by_id=actor.id if actor else None)
     db.session.add(photo)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("This photo was already added."), code="already_added") from None
     return photo
 
 
-def detect_faces(data: bytes) -> list[engine.DetectedFace]:
+def detect_faces(data: bytes, jitters: int = 1) -> list[engine.DetectedFace]:
     """Find and encode the faces of stored photo bytes, within this process's encoding bound."""
     slots = encoding_slots()
     if not slots.acquire(timeout=current_app.config["MATCH_SLOT_WAIT"]):
@@ -90,7 +106,7 @@ def detect_faces(data: bytes) -> list[engine.DetectedFace]:
         config = current_app.config
         return engine.find_faces(engine.load_rgb(data), model=config["FACE_MODEL"],
                                  upsample=config["FACE_UPSAMPLE"],
-                                 max_side=config["FACE_MAX_SIDE"])
+                                 max_side=config["FACE_MAX_SIDE"], jitters=jitters)
     finally:
         slots.release()
 
@@ -196,14 +212,44 @@ class PhotoCheck:
     checked: CheckedImage
     faces: list[engine.DetectedFace]
     duplicates: list[dict]
+    staged: str | None = None  # the staging name of bytes awaiting the officer's confirmation
 
 
 def check_registry_photo(actor: User, person: WantedPerson, data: bytes) -> PhotoCheck:
     """Check a photo for a person and list other persons whose faces are near."""
     registry.ensure_can_work_on(actor, person, "photo.add")
+    release_transaction()
     checked = intake(data)
-    faces = detect_faces(checked.data)
+    faces = detect_faces(checked.data, jitters=current_app.config["FACE_ENROL_JITTERS"])
     return PhotoCheck(checked, faces, possible_duplicates(faces, exclude=person.id))
+
+
+def stage_for_confirmation(check: PhotoCheck, person: WantedPerson) -> dict:
+    """Stage a checked photo until the officer confirms it; return what the form must carry."""
+    checked = check.checked
+    return {"person": person.id, "staged": photo_store().stage(checked.data),
+            "sha256": checked.sha256, "width": checked.width, "height": checked.height,
+            "format": checked.source_format,
+            "faces": [{"box": list(face.box), "model": face.model, "quality": face.quality,
+                       "encoding": base64.b64encode(
+                           np.asarray(face.encoding, "<f4").tobytes()).decode()}
+                      for face in check.faces]}
+
+
+def confirmed_check(actor: User, person: WantedPerson, pending: dict) -> PhotoCheck:
+    """Return the check of a staged photo the officer confirmed; each staging is used once."""
+    registry.ensure_can_work_on(actor, person, "photo.add")
+    data = photo_store().staged(pending["staged"])
+    if data is None or hashlib.sha256(data).hexdigest() != pending["sha256"]:
+        raise Conflict(_("This photo was already added, or its confirmation expired. "
+                         "Upload it again."), code="already_added")
+    checked = CheckedImage(data, pending["sha256"], pending["width"], pending["height"],
+                           pending["format"])
+    faces = [engine.DetectedFace(tuple(face["box"]), np.frombuffer(
+        base64.b64decode(face["encoding"]), "<f4").copy(), face["model"], face["quality"])
+        for face in pending["faces"]]
+    return PhotoCheck(checked, faces, possible_duplicates(faces, exclude=person.id),
+                      staged=pending["staged"])
 
 
 def possible_duplicates(faces: list[engine.DetectedFace], exclude: int) -> list[dict]:
@@ -225,7 +271,7 @@ def save_registry_photo(actor: User, person: WantedPerson, check: PhotoCheck,
     """Store a checked photo as the person's, with its faces in the gallery."""
     registry.ensure_can_work_on(actor, person, "photo.add")
     photo = store_photo(check.checked, actor=actor, kind="registry", person=person,
-                        source=source or _("uploaded"))
+                        source=source or _("uploaded"), staged=check.staged)
     photo.is_primary = not db.session.scalar(
         select(Photo.id).where(Photo.person_id == person.id, Photo.id != photo.id,
                                Photo.kind == "registry").limit(1))
@@ -291,6 +337,21 @@ def delete_registry_photo(actor: User, person: WantedPerson, photo_id: int) -> N
                  details={"photo": photo_id, "sha256": photo.sha256})
 
 
+def sweep_photo_store(older_than: float) -> tuple[int, int]:
+    """Remove staged files and stored files no photo row names, older than `older_than` s."""
+    store = photo_store()
+    staged = store.sweep_staging(older_than)
+    digests = list(store.digests(older_than))
+    known: set[str] = set()
+    for chunk in range(0, len(digests), CATCH_UP_CHUNK):
+        known.update(db.session.scalars(select(Photo.sha256).where(
+            Photo.sha256.in_(digests[chunk:chunk + CATCH_UP_CHUNK]))))
+    orphans = [digest for digest in digests if digest not in known]
+    for digest in orphans:
+        store.remove(digest)
+    return staged, len(orphans)
+
+
 def duplicate_persons(check: PhotoCheck) -> list[tuple[WantedPerson, float]]:
     """Return the possible duplicates of a photo check as persons with their distance."""
     return [(registry.get_person(d["person_id"]), d["distance"]) for d in check.duplicates]
@@ -325,14 +386,22 @@ def validate_search_request(purpose: str | None, case_ref: str | None) -> tuple[
     return given.purpose, given.case_ref
 
 
-def start_search(actor: User, data: bytes, purpose: str | None,
-                 case_ref: str | None) -> MatchSearch:
-    """Check the request and the photo, store them, and record a pending search."""
+def start_search(actor: User, data: bytes, purpose: str | None, case_ref: str | None,
+                 *, inline: bool) -> MatchSearch:
+    """Check the request and the photo, then record the search: done if inline, else pending.
+
+    Decoding and (inline) encoding happen before the write transaction opens.
+    """
     if actor.role not in ("officer", "supervisor"):
         raise Forbidden(_("Only officers and supervisors search faces."),
                         audit={"action": "match.search", "actor": actor})
     purpose, case_ref = validate_search_request(purpose, case_ref)
+    require_within(f"match:{actor.id}", "MATCH_RATE_LIMIT",
+                   _("Too many face searches. Please wait and try again."),
+                   {"action": "match.search", "actor": actor})
+    release_transaction()
     checked = intake(data)
+    faces = detect_faces(checked.data) if inline else None
     photo = store_photo(checked, actor=actor, kind="field", source=case_ref)
     search = MatchSearch(photo=photo, uploaded_by=actor, purpose=purpose, case_ref=case_ref,
                          thresholds=thresholds(), k=current_app.config["MATCH_K"])
@@ -340,50 +409,74 @@ def start_search(actor: User, data: bytes, purpose: str | None,
     db.session.flush()
     audit.record("match.search", actor=actor, object_type="match", object_id=search.id,
                  details={"purpose": purpose, "case_ref": case_ref, "photo": photo.id})
-    return search
+    return search if faces is None else record_results(search, faces)
 
 
-def run_search(search: MatchSearch) -> MatchSearch:
-    """Find the faces of a pending search's photo and list candidates for each."""
-    faces = detect_faces(photo_store().get(search.photo.sha256))
-    limits = search.thresholds
-    found = gallery_hits(faces, k=search.k, max_distance=limits["weak"])
+def run_search(search_id: int) -> MatchSearch | None:
+    """Run a pending search (in a worker): encode outside any transaction, then store results."""
+    search = db.session.get(MatchSearch, search_id)
+    if search is None or search.status != "pending":
+        return None
+    sha256 = search.photo.sha256
+    release_transaction()
+    faces = detect_faces(photo_store().get(sha256))
+    search = db.session.get(MatchSearch, search_id)
+    if search.status != "pending":
+        return None
+    return record_results(search, faces)
+
+
+def record_results(search: MatchSearch, faces: list[engine.DetectedFace]) -> MatchSearch:
+    """Store the candidates of each encoded face of a search and mark it done."""
+    settings = search.thresholds
+    found = gallery_hits(faces, k=search.k, settings=settings)
     search.gallery_version = gallery_version()
     search.gallery_size = gallery_size()
+    search.thresholds = {**settings, "method": scoring.method_for(current_gallery(), settings)}
     for index, (face, hits) in enumerate(zip(faces, found, strict=True)):
         top, right, bottom, left = face.box
+        quality = {**face.quality,
+                   "low_quality": scoring.low_quality(face.quality, settings["quality_gate"])}
         row = MatchFace(index=index, top=top, right=right, bottom=bottom, left=left,
-                        quality=face.quality)
+                        quality=quality)
         search.faces.append(row)
         for rank, hit in enumerate(hits):
             row.candidates.append(MatchCandidate(
                 person_id=hit.person_id, gallery_face_id=hit.face_id, rank=rank,
-                distance=round(hit.distance, 4), band=band(hit.distance, limits)))
+                distance=round(hit.distance, 4), score=hit.score, band=hit.band))
     search.status = "done"
     db.session.flush()
     audit.record("match.result", actor=search.uploaded_by, object_type="match",
                  object_id=search.id, details={
                      "faces": len(faces), "gallery_version": search.gallery_version,
                      "gallery_size": search.gallery_size,
-                     "thresholds": limits,
-                     "candidates": [[(c.person_id, c.distance, c.band) for c in f.candidates]
-                                    for f in search.faces]})
+                     "thresholds": search.thresholds,
+                     "candidates": [[(c.person_id, c.distance, c.score, c.band)
+                                     for c in f.candidates] for f in search.faces]})
     return search
 
 
 def gallery_hits(faces: list[engine.DetectedFace], *, k: int,
-                 max_distance: float) -> list[list[Candidate]]:
-    """Search the gallery for each face; only faces still in the database are returned."""
+                 settings: dict) -> list[list[scoring.ScoredCandidate]]:
+    """Score the gallery's persons for each face; only faces still in the database are returned."""
     for _attempt in range(2):
         gallery = current_gallery()
-        found = [gallery.search(face.encoding, k=k, max_distance=max_distance)
-                 for face in faces]
+        found = [scoring.score_face(gallery, face.encoding, registry_encodings, k=k,
+                                    settings=settings, quality=face.quality) for face in faces]
         ids = {hit.face_id for hits in found for hit in hits}
         existing = set(db.session.scalars(select(Face.id).where(Face.id.in_(ids)))) if ids else ids
         if existing == ids:
             return found
         # A change committed after this process caught up: catch up again and search again.
     return [[hit for hit in hits if hit.face_id in existing] for hits in found]
+
+
+def registry_encodings(person_ids: Sequence[int]) -> dict[int, np.ndarray]:
+    """Return the registry encodings of each of these persons still wanted, one row a face."""
+    rows: dict[int, list[bytes]] = {}
+    for _face_id, person_id, encoding in active_faces(sorted(set(person_ids))):
+        rows.setdefault(person_id, []).append(encoding)
+    return {person_id: encoding_matrix(encodings) for person_id, encodings in rows.items()}
 
 
 def empty_gallery_message() -> str:
@@ -507,7 +600,8 @@ def tip_from_review(actor: User, search: MatchSearch, candidate: MatchCandidate,
 def search_as_json(search: MatchSearch, with_reviews: bool = False) -> dict:
     """Return a search in the shape API.md gives."""
     def candidate(c: MatchCandidate) -> dict:
-        body = {"person_id": c.person_id, "distance": c.distance, "band": c.band,
+        body = {"person_id": c.person_id, "distance": c.distance, "score": c.score,
+                "band": c.band,
                 "full_name": c.person.full_name}
         if with_reviews:
             body["reviews"] = [{"decision": r.decision, "note": r.note,

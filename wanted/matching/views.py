@@ -17,10 +17,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from wanted.audit import services as audit
 from wanted.confirm import ask_confirmation, confirmed
-from wanted.errors import ValidationFailed
+from wanted.errors import Conflict, ValidationFailed
 from wanted.extensions import db
-from wanted.matching import services, tasks
+from wanted.matching import scoring, services, tasks
 from wanted.matching.forms import ConfirmPhotoForm, PhotoForm, ReviewForm, SearchForm
 from wanted.matching.imaging import crop_jpeg
 from wanted.matching.models import Photo
@@ -33,19 +34,23 @@ bp = Blueprint("matching", __name__)
 CONFIRM_MAX_AGE = 3600
 
 
-def jpeg_response(data: bytes, etag: str):
-    """Send JPEG bytes that only this user's browser may cache."""
-    response = send_file(BytesIO(data), mimetype="image/jpeg", max_age=3600, etag=etag)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+def jpeg_response(data: bytes, name: str):
+    """Send JPEG bytes shown inline under a neutral file name; never stored by a cache."""
+    return send_file(BytesIO(data), mimetype="image/jpeg", download_name=f"{name}.jpg",
+                     as_attachment=False, etag=False, last_modified=None, max_age=0)
 
 
 @bp.route("/photos/<int:photo_id>")
 def photo(photo_id: int):
     record = db.get_or_404(Photo, photo_id)
-    if not can_see_photo(current_user, record):
+    allowed = can_see_photo(current_user, record)
+    audit.record("photo.read", object_type="photo", object_id=record.id,
+                 outcome="ok" if allowed else "denied",
+                 details={"kind": record.kind, "person_id": record.person_id})
+    db.session.commit()
+    if not allowed:
         abort(403)
-    return jpeg_response(photo_store().get(record.sha256), record.sha256)
+    return jpeg_response(photo_store().get(record.sha256), f"photo-{record.id}")
 
 
 @bp.route("/matches")
@@ -59,14 +64,13 @@ def new_search():
     form = SearchForm()
     if form.validate_on_submit():
         try:
-            search = services.start_search(current_user, form.photo.data.read(),
-                                           form.purpose.data, form.case_ref.data)
+            search = tasks.submit(current_user, form.photo.data.read(), form.purpose.data,
+                                  form.case_ref.data)
         except services.PhotoRejected as err:
             db.session.rollback()
             form.photo.errors = [err.message]
             return render_template("matching/new.html", form=form,
                                    gallery_size=services.gallery_size()), err.status
-        tasks.dispatch(search)
         db.session.commit()
         return redirect(url_for("matching.search", search_id=search.id))
     return render_template("matching/new.html", form=form, gallery_size=services.gallery_size()), \
@@ -79,7 +83,8 @@ def search(search_id: int):
                                  waiting=request.args.get("waiting") == "1")
     db.session.commit()
     return render_template("matching/search.html", search=found, review_form=ReviewForm(),
-                           persons_photos=services.primary_photos_of(found))
+                           persons_photos=services.primary_photos_of(found),
+                           stranger_odds=scoring.stranger_odds(found.thresholds))
 
 
 @bp.route("/matches/<int:search_id>/faces/<int:index>.jpg")
@@ -89,7 +94,10 @@ def face_crop(search_id: int, index: int):
     if face is None or found.photo is None:  # no photo: removed under the retention rule
         abort(404)
     data = crop_jpeg(photo_store().get(found.photo.sha256), tuple(face.box))
-    return jpeg_response(data, f"{found.photo.sha256}-{index}")
+    audit.record("photo.read", object_type="photo", object_id=found.photo.id,
+                 details={"kind": found.photo.kind, "search_id": search_id, "face": index})
+    db.session.commit()
+    return jpeg_response(data, f"search-{search_id}-face-{index}")
 
 
 @bp.route("/matches/<int:search_id>/reviews", methods=["POST"])
@@ -146,9 +154,8 @@ def add_photo(person_id: int):
             form.photo.errors = [err.message]
             return render_template("matching/add_photo.html", form=form, person=person), \
                 err.status
-        photo_store().put(check.checked.sha256, check.checked.data)
         confirm = ConfirmPhotoForm(upload=confirm_serializer().dumps(
-            {"sha256": check.checked.sha256, "person": person.id}))
+            services.stage_for_confirmation(check, person)))
         return render_template("matching/confirm_photo.html", form=confirm, person=person,
                                check=check, duplicates=services.duplicate_persons(check))
     return render_template("matching/add_photo.html", form=form, person=person), (
@@ -171,11 +178,16 @@ def confirm_photo(person_id: int):
         pending = confirm_serializer().loads(form.upload.data or "", max_age=CONFIRM_MAX_AGE)
     except BadSignature:
         abort(400)
-    if pending["person"] != person.id or not form.validate_on_submit():
+    if not isinstance(pending, dict) or pending.get("person") != person.id \
+            or "staged" not in pending or not form.validate_on_submit():
         abort(400)
-    check = services.check_registry_photo(current_user, person,
-                                          photo_store().get(pending["sha256"]))
-    services.save_registry_photo(current_user, person, check)
-    db.session.commit()
+    try:
+        check = services.confirmed_check(current_user, person, pending)
+        services.save_registry_photo(current_user, person, check)
+        db.session.commit()
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return redirect(url_for("registry.person", person_id=person.id))
     flash(_("Photo added with %(n)d face(s).", n=len(check.faces)), "success")
     return redirect(url_for("registry.person", person_id=person.id))
