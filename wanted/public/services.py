@@ -388,13 +388,13 @@ def close_tip(actor: User, tip: CitizenTip, outcome: str) -> CitizenTip:
 
 def search_from_tip(actor: User, tip: CitizenTip, purpose: str | None,
                     case_ref: str | None) -> MatchSearch:
-    """Start a face search from a tip's photo, with the officer's purpose and case reference."""
+    """Search faces in a tip's photo (now, or queued), with the officer's purpose and case ref."""
+    from wanted.matching import tasks
     from wanted.storage import photo_store
 
     if tip.photo is None:
         raise NotFound(_("This tip has no photo."))
-    search = matching.start_search(actor, photo_store().get(tip.photo.sha256), purpose,
-                                   case_ref)
+    search = tasks.submit(actor, photo_store().get(tip.photo.sha256), purpose, case_ref)
     audit.record("tip.public.search", actor=actor, object_type="citizen_tip", object_id=tip.id,
                  details={"search": search.id})
     return search

@@ -13,7 +13,6 @@ from wanted.auth.session import roles_required
 from wanted.auth.views import attach_errors
 from wanted.errors import ServiceError, ValidationFailed
 from wanted.extensions import db
-from wanted.matching import tasks
 from wanted.matching.services import person_photos
 from wanted.matching.views import jpeg_response
 from wanted.public import services
@@ -171,7 +170,6 @@ def search(tip_id: int):
             db.session.rollback()
             attach_errors(form, err)
         else:
-            tasks.dispatch(started)
             db.session.commit()
             return redirect(url_for("matching.search", search_id=started.id))
     return render_template("public/tip_detail.html", tip=found, now=timeutil.utcnow(),
