@@ -10,8 +10,10 @@ from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import Unit, User
 from wanted.demo import names
+from wanted.demo.faces import DemoFace, demo_faces
 from wanted.demo.portraits import portrait_jpeg
 from wanted.extensions import db
+from wanted.matching import services as matching
 from wanted.matching.models import Photo
 from wanted.registry.charges_data import CHARGES
 from wanted.registry.models import Charge, WantedPerson
@@ -72,7 +74,7 @@ def create_accounts(rng: random.Random) -> list[tuple[str, str, str]]:
 
 
 def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPerson]:
-    """Create `count` synthetic wanted persons, each with a generated portrait."""
+    """Create `count` synthetic wanted persons with a portrait: a demo face for the first men."""
     charges = {}
     for charge in db.session.scalars(select(Charge)):
         charges.setdefault(charge.category, []).append(charge)
@@ -81,6 +83,7 @@ def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPe
     for user in db.session.scalars(select(User).where(User.role == "officer")):
         officers.setdefault(user.unit_id, []).append(user)
     store = photo_store()
+    faces = list(demo_faces())
     people = []
     for index in range(count):
         category = rng.choices(list(CATEGORY_WEIGHTS), weights=CATEGORY_WEIGHTS.values())[0]
@@ -94,7 +97,11 @@ def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPe
         person.officer = rng.choice(officers.get(unit.id) or [None])
         db.session.add(person)
         people.append(person)
-        add_portrait(store, person, rng.randrange(1 << 30))
+        seed = rng.randrange(1 << 30)
+        if person.sex == "male" and faces:
+            add_demo_face(person, faces.pop(0))
+        else:
+            add_portrait(store, person, seed)
     db.session.flush()
     return people
 
@@ -105,6 +112,17 @@ def person_from(made: names.SyntheticPerson, unit) -> WantedPerson:
     fields = {k: v for k, v in vars(made).items() if k not in ("unit_code", "home_commune")}
     return WantedPerson(**fields, unit=unit, search_text=search_text(made.full_name, made.aliases),
                         created_at=decided, updated_at=decided, last_activity_at=decided)
+
+
+def add_demo_face(person: WantedPerson, face: DemoFace) -> Photo:
+    """Store a composite demo face as the person's registry photo and enrol it in the gallery."""
+    data = face.path.read_bytes()
+    checked = matching.intake(data)
+    photo = matching.store_photo(checked, actor=None, kind="registry", person=person,
+                                 source="demo composite")
+    photo.is_primary = True
+    matching.add_faces(photo, matching.detect_faces(checked.data))
+    return photo
 
 
 def add_portrait(store, person: WantedPerson, seed: int) -> None:
