@@ -40,6 +40,7 @@ class Config:
     # Inline encoding bound: at most this many concurrent encodes per process.
     MATCH_INLINE_SLOTS = 1
     MATCH_SLOT_WAIT = 10  # seconds a request waits for a slot before answering 503
+    MATCH_PENDING_TIMEOUT = 600  # seconds after which a queued search nobody finished fails
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
     RQ_QUEUE = "wanted"
@@ -47,6 +48,19 @@ class Config:
     RATE_LIMIT_PREFIX = "wanted:rl:"  # Redis keys; distinct per installation sharing a Redis
     LOCKOUT_AFTER = 5
     LOCKOUT_MINUTES = 15
+
+    # Audit chain: HMAC key (never in the database), checkpoints written outside the database.
+    AUDIT_KEY: str | None = None  # default: generated into instance/audit_key (development only)
+    REQUIRE_AUDIT_KEY = False
+    AUDIT_ANCHOR_DIR: str | None = None  # default: instance/audit-anchors
+    AUDIT_ANCHOR_SYSLOG = False  # also send each checkpoint to the local syslog
+    AUDIT_CHECKPOINT_EVERY = 1000  # events between checkpoints
+    AUDIT_CHECKPOINT_MINUTES = 60  # or at the first event after this long; 0: count only
+    AUDIT_PER_PAGE = 50
+
+    BACKUP_KEY: str | None = None  # age identity (AGE-SECRET-KEY-1…) or recipient (age1…)
+    RETENTION_CLOSED_YEARS = 5  # photos and faces of cases closed longer ago are removed
+    RETENTION_FIELD_PHOTO_DAYS = 180  # field photos of face searches, with their faces
 
     PER_PAGE = 25
     QUIET_DAYS = 30
@@ -63,6 +77,7 @@ class ProductionConfig(Config):
     """PostgreSQL, Redis and a secret key from the environment; refuses to start without one."""
 
     REQUIRE_SECRET_KEY = True
+    REQUIRE_AUDIT_KEY = True
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
@@ -74,6 +89,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret-key"  # noqa: S105 - test only, never loaded outside tests
     LOGIN_RATE_LIMIT = (1000, 60)
+    AUDIT_KEY = "test-audit-key"  # noqa: S105 - test only
+    AUDIT_CHECKPOINT_MINUTES = 0
 
 
 CONFIGS = {

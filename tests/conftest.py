@@ -3,12 +3,13 @@
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 
 from wanted import create_app
 from wanted.auth import services as auth_services
@@ -16,7 +17,10 @@ from wanted.commands import upgrade_database
 from wanted.extensions import db
 
 REPO = Path(__file__).resolve().parent.parent
-FACES = REPO.parent / "shared" / "data" / "faces"
+# Licence-clean photos committed with the suite (tests/data/faces/README.md says where from).
+FACES = REPO / "tests" / "data" / "faces"
+# Calibration sets kept beside the repository, never in it; tests that use them skip without.
+SHARED_DATA = REPO.parent / "shared" / "data"
 PG_ADMIN_URL = os.environ.get("WANTED_TEST_PG", "postgresql://127.0.0.1:5432/test")
 BACKENDS = os.environ.get("WANTED_TEST_DATABASES", "sqlite,postgresql").split(",")
 PASSWORD = "correct-horse-42"
@@ -80,7 +84,8 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 def app(database_url, tmp_path):
     """An app on the run's database, emptied after each test."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url,
-                      "STORAGE_DIR": str(tmp_path / "photos")})
+                      "STORAGE_DIR": str(tmp_path / "photos"),
+                      "AUDIT_ANCHOR_DIR": str(tmp_path / "anchors")})
     with app.app_context():
         from wanted.registry.charges_data import CHARGES
         from wanted.registry.services import seed_charges
@@ -90,10 +95,33 @@ def app(database_url, tmp_path):
     yield app
     with app.app_context():
         db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(delete(table))
+        with audit_guard_lifted():
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(delete(table))
         db.session.commit()
         db.engine.dispose()
+
+
+@contextmanager
+def audit_guard_lifted() -> Iterator[None]:
+    """Within the session's transaction, let statements change the append-only audit log.
+
+    Tests only, as a database superuser could: on PostgreSQL `session_replication_role` (which
+    only a superuser may set) silences the triggers until the transaction ends; on SQLite the
+    triggers are dropped and created again, in the same transaction.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        yield
+        return
+    triggers = db.session.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name = 'audit_events'")).all()
+    for name, _sql in triggers:
+        db.session.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _name, sql in triggers:
+        db.session.execute(text(sql))
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
     from wanted.auth.session import init_login
+    from wanted.dates import init_dates
     from wanted.extensions import babel, csrf, db
     from wanted.i18n import init_i18n
     from wanted.labels import init_labels
@@ -37,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app, babel)
     init_rate_limiter(app)
     init_labels(app)
+    init_dates(app)
     init_navigation(app)
 
 
@@ -49,7 +51,9 @@ def register_blueprints(app: Flask) -> None:
     from wanted.oversight.views import bp as oversight_bp
     from wanted.pursuit.views import bp as pursuit_bp
     from wanted.registry.views import bp as registry_bp
+    from wanted.validation import BoundedIntConverter
 
+    app.url_map.converters["int"] = BoundedIntConverter  # a path id out of range is 404
     for bp in (auth_bp, registry_bp, pursuit_bp, matching_bp, oversight_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
 

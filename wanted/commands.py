@@ -122,6 +122,10 @@ def demo_seed(persons: int, if_empty: bool) -> None:
 
 def command_groups() -> list[AppGroup]:
     """Return every command group, the faces group of the matching area included."""
+    from wanted.audit.cli import audit_cli
+    from wanted.backup.cli import backup_cli
     from wanted.matching.cli import faces_cli
+    from wanted.retention.cli import retention_cli
 
-    return [db_cli, units_cli, users_cli, demo_cli, faces_cli]
+    return [db_cli, units_cli, users_cli, demo_cli, faces_cli, audit_cli, backup_cli,
+            retention_cli]

@@ -1,6 +1,17 @@
 """Errors that services raise, and how pages and the API answer them."""
 
-from flask import Flask, jsonify, render_template, request
+import uuid
+
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -20,6 +31,10 @@ class ServiceError(Exception):
         self.audit = audit
         if code:
             self.code = code
+
+
+class BadRequest(ServiceError):
+    status, code = 400, "bad_request"
 
 
 class ValidationFailed(ServiceError):
@@ -43,8 +58,9 @@ class StaleVersion(ServiceError):
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    """Build the JSON error body of API.md."""
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    """Build the JSON error body of API.md, with the request id to quote to an administrator."""
+    body = {"error": {"code": code, "message": message, "fields": fields or {},
+                      "request_id": request_id()}}
     return jsonify(body), status
 
 
@@ -53,31 +69,106 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def request_id() -> str:
+    """Return the id of the current request (shown on error pages and logged with errors)."""
+    if not has_request_context():
+        return ""
+    if "request_id" not in g:
+        g.request_id = uuid.uuid4().hex[:16]
+    return g.request_id
+
+
+def error_page(status: int, message: str):
+    """Render the app's error page; if even that fails (a broken database), a page without it."""
+    try:
+        return render_template("errors.html", status=status, message=message,
+                               request_id=request_id()), status
+    except Exception:
+        current_app.logger.exception("Error page failed (request %s)", request_id())
+        _rollback()
+        return render_template("errors_plain.html", status=status, message=message,
+                               request_id=request_id()), status
+
+
 def init_errors(app: Flask) -> None:
-    """Register handlers for HTTP errors and service errors."""
+    """Register handlers for HTTP errors, service errors and everything unexpected."""
+
+    @app.before_request
+    def refuse_control_characters():
+        check_text_inputs()
+
+    @app.after_request
+    def tag_response(response: Response) -> Response:
+        response.headers["X-Request-Id"] = request_id()
+        return response
 
     @app.errorhandler(ServiceError)
     def service_error(err: ServiceError):
         keep_denial(err)
         if wants_json():
             return error_response(err.status, err.code, err.message, err.fields)
-        return render_template("errors.html", status=err.status, message=err.message), err.status
+        if err.fields:
+            return error_page(err.status, " ".join([err.message, *(
+                f"{name}: {text}" for name, text in err.fields.items())]))
+        return error_page(err.status, err.message)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
+        status = err.code or 500
+        if status >= 500:
+            _rollback()
         code = (err.name or "error").lower().replace(" ", "_")
-        message = http_message(err.code or 500, err.description or "")
+        message = http_message(status, err.description or "")
         if wants_json():
-            return error_response(err.code or 500, code, str(message))
-        return render_template("errors.html", status=err.code, message=message), err.code
+            return error_response(status, code, str(message))
+        return error_page(status, message)
 
     @app.errorhandler(Exception)
     def unexpected_error(err: Exception):
-        app.logger.exception("Unhandled error")
+        app.logger.exception("Unhandled error (request %s)", request_id())
+        audit_failure(err)
+        message = _("Something went wrong on our side. Quote this request id to an "
+                    "administrator: %(id)s", id=request_id())
         if wants_json():
-            return error_response(500, "internal_error", _("Something went wrong on our side."))
-        return render_template("errors.html", status=500,
-                               message=_("Something went wrong on our side.")), 500
+            return error_response(500, "internal_error", message)
+        return error_page(500, message)
+
+
+def check_text_inputs() -> None:
+    """Refuse query and form values holding NUL or other control characters (422 naming it)."""
+    from wanted.validation import CONTROL_IN_LINES
+
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if CONTROL_IN_LINES.search(value):
+                raise ValidationFailed(
+                    _("Some fields are not valid."),
+                    {name: _("Contains characters that are not allowed (control characters).")})
+
+
+def audit_failure(err: Exception) -> None:
+    """Roll the failed request back, then record the failure in a transaction of its own."""
+    from wanted.audit import services as audit
+    from wanted.extensions import db
+
+    _rollback()
+    try:
+        audit.record("request.error", outcome="error", details={
+            "request_id": request_id(), "method": request.method, "path": request.path,
+            "error": type(err).__name__})
+        db.session.commit()
+    except Exception:
+        current_app.logger.exception("Could not audit the failure (request %s)", request_id())
+        _rollback()
+
+
+def _rollback() -> None:
+    from wanted.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:
+        current_app.logger.exception("Rollback failed (request %s)", request_id())
 
 
 def keep_denial(err: ServiceError) -> None:
@@ -89,8 +180,6 @@ def keep_denial(err: ServiceError) -> None:
     if err.audit:
         audit.record(outcome="denied", **err.audit)
         db.session.commit()
-
-
 def http_message(status: int, default: str) -> str:
     """Return the translated message shown for an HTTP status."""
     messages = {

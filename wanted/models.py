@@ -1,6 +1,6 @@
 """Import every table so that metadata (Alembic, tests) sees the whole schema."""
 
-from wanted.audit.models import AuditEvent
+from wanted.audit.models import AuditEvent, AuditVerification
 from wanted.auth.models import ApiToken, Unit, User
 from wanted.matching.models import (
     Face,
@@ -16,7 +16,8 @@ from wanted.pursuit.models import ArrestAttempt, OutreachContact, StatusChange, 
 from wanted.registry.models import Charge, WantedPerson
 
 __all__ = [
-    "ApiToken", "ArrestAttempt", "AuditEvent", "Campaign", "CampaignTarget", "Charge", "Face",
+    "ApiToken", "ArrestAttempt", "AuditEvent", "AuditVerification", "Campaign", "CampaignTarget",
+    "Charge", "Face",
     "GalleryState", "MatchCandidate", "MatchFace", "MatchReview", "MatchSearch",
     "OutreachContact", "Photo", "StatusChange", "Tip", "Unit", "User", "WantedPerson",
 ]

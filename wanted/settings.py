@@ -28,6 +28,9 @@ def configure(app: Flask, config: type | dict | None) -> None:
         f"sqlite:///{instance / 'wanted.db'}")
     app.config["STORAGE_DIR"] = app.config.get("STORAGE_DIR") or str(instance / "photos")
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or local_secret_key(app, instance)
+    app.config["AUDIT_KEY"] = app.config.get("AUDIT_KEY") or local_audit_key(app, instance)
+    app.config["AUDIT_ANCHOR_DIR"] = app.config.get("AUDIT_ANCHOR_DIR") or str(
+        instance / "audit-anchors")
 
 
 def local_secret_key(app: Flask, instance: Path) -> str:
@@ -35,7 +38,19 @@ def local_secret_key(app: Flask, instance: Path) -> str:
     if app.config.get("REQUIRE_SECRET_KEY"):
         raise ConfigurationError(
             "WANTED_SECRET_KEY is not set: production refuses to start without a secret key.")
-    key_file = instance / "secret_key"
+    return generated_key(instance / "secret_key")
+
+
+def local_audit_key(app: Flask, instance: Path) -> str:
+    """Return this installation's generated audit chain key; production must be given one."""
+    if app.config.get("REQUIRE_AUDIT_KEY"):
+        raise ConfigurationError(
+            "WANTED_AUDIT_KEY is not set: production refuses to start without an audit key.")
+    return generated_key(instance / "audit_key")
+
+
+def generated_key(key_file: Path) -> str:
+    """Return the key kept in `key_file`, creating it (owner-only) on first use."""
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)

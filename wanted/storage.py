@@ -33,6 +33,14 @@ class LocalPhotoStore:
         """Read the bytes of a stored photo."""
         return self._path(sha256).read_bytes()
 
+    def remove(self, sha256: str) -> bool:
+        """Delete a stored photo; tell whether there was one."""
+        path = self._path(sha256)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True
+
     def count(self) -> int:
         """Count the stored files."""
         return sum(1 for _ in self.root.rglob("*.jpg")) if self.root.exists() else 0

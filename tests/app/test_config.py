@@ -18,6 +18,7 @@ def test_environment_variables_override_with_types():
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("WANTED_ENV", "production")
+    monkeypatch.setenv("WANTED_AUDIT_KEY", "audit-key-from-the-environment")
     monkeypatch.delenv("WANTED_SECRET_KEY", raising=False)
     with pytest.raises(ConfigurationError, match="WANTED_SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})

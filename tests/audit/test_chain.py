@@ -1,60 +1,238 @@
-"""The audit log is a hash chain: editing or deleting any row is detected."""
+"""The audit log cannot be rewritten unseen: append-only triggers, a keyed chain, anchors."""
 
-from sqlalchemy import delete, select, update
+import hashlib
+import hmac
+import json
+from pathlib import Path
 
-from wanted.audit.models import AuditEvent
+import pytest
+from sqlalchemy import delete, select, text, update
+
+from tests.conftest import audit_guard_lifted
+from wanted.audit import services
+from wanted.audit.chain import keyed_digest, legacy_digest
+from wanted.audit.keys import subkey
+from wanted.audit.models import LEGACY_CHAIN, AuditEvent
 from wanted.extensions import db
 
 
-def make_events(client, login, make_person):
+def make_events(client, login, make_person, views: int = 3):
     person = make_person()
     login("off_a")
-    client.get(f"/persons/{person.id}")
+    for _ in range(views):
+        client.get(f"/persons/{person.id}")
     client.get("/?q=hung")
+    return person
 
 
-def verify(client, token):
-    return client.get("/api/v1/audit/verify", headers=token("admin")).json
+def verify(client, token, full: bool = False):
+    """Ask the API; `token` is the token fixture or an Authorization header issued earlier."""
+    headers = token if isinstance(token, dict) else token("admin")
+    return client.get("/api/v1/audit/verify" + ("?full=1" if full else ""),
+                      headers=headers).json
 
 
-def test_chain_verifies_when_untouched(client, login, token, province, make_person):
-    make_events(client, login, make_person)
-    result = verify(client, token)
-    assert result["ok"] is True and result["events"] > 5
-
-
-def test_editing_a_row_breaks_the_chain_there(app, client, login, token, province, make_person):
-    make_events(client, login, make_person)
+def event_ids(app) -> list[int]:
     with app.app_context():
-        target = db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "person.view"))
-        db.session.execute(update(AuditEvent).where(AuditEvent.id == target)
-                           .values(actor_name="someone_else"))
-        db.session.commit()
-    result = verify(client, token)
-    assert result["ok"] is False and result["broken_at"] == target
+        return list(db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
 
 
-def test_deleting_a_row_breaks_the_chain(app, client, login, token, province, make_person):
-    make_events(client, login, make_person)
+def anchor_entries(app) -> list[dict]:
+    """Read the checkpoints written outside the database."""
+    return [json.loads(line) for path in sorted(Path(app.config["AUDIT_ANCHOR_DIR"]).glob("*"))
+            for line in path.read_text().splitlines()]
+
+
+def tamper(app, *statements) -> None:
+    """Change the log as a database superuser could, past the append-only triggers."""
     with app.app_context():
-        target = db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "person.view"))
-        db.session.execute(delete(AuditEvent).where(AuditEvent.id == target))
+        with audit_guard_lifted():
+            for statement in statements:
+                db.session.execute(statement)
         db.session.commit()
-    result = verify(client, token)
-    assert result["ok"] is False and result["broken_at"] > target
 
 
-def test_audit_api_and_page_are_for_admins_only(client, login, token, province):
-    assert client.get("/api/v1/audit", headers=token("sup_a")).status_code == 403
-    assert client.get("/api/v1/audit/verify", headers=token("off_a")).status_code == 403
+def rehash_from(app, first_id: int, key: bytes) -> None:
+    """Recompute every hash from `first_id` on, as an insider holding `key` would."""
+    with app.app_context(), audit_guard_lifted():
+        prev = db.session.scalar(select(AuditEvent.hash).where(AuditEvent.id < first_id)
+                                 .order_by(AuditEvent.id.desc()).limit(1))
+        for event in db.session.scalars(select(AuditEvent).where(AuditEvent.id >= first_id)
+                                        .order_by(AuditEvent.id)).all():
+            digest = keyed_digest(key, event.id, prev, event)
+            db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id)
+                               .values(prev_hash=prev, hash=digest))
+            prev = digest
+        db.session.commit()
+
+
+def test_the_database_refuses_to_change_or_delete_audit_rows(app, client, login, province,
+                                                            make_person):
+    make_events(client, login, make_person)
+    with app.app_context(), db.engine.connect() as connection:
+        for statement in ("UPDATE audit_events SET actor_name = 'x'", "DELETE FROM audit_events"):
+            with pytest.raises(Exception, match="append-only"):
+                connection.execute(text(statement))
+            connection.rollback()
+        if connection.dialect.name == "postgresql":
+            with pytest.raises(Exception, match="append-only"):
+                connection.execute(text("TRUNCATE audit_events CASCADE"))
+            connection.rollback()
+    assert len(event_ids(app)) > 5
+
+
+def test_an_untouched_chain_verifies_on_the_api_the_cli_and_the_page(app, client, login, token,
+                                                                      runner, province,
+                                                                      make_person):
+    make_events(client, login, make_person)
+    result = verify(client, token, full=True)
+    assert result["ok"] is True and result["events"] > 5 and result["mode"] == "full"
+    cli = runner.invoke(args=["audit", "verify", "--full", "--json"])
+    assert cli.exit_code == 0 and json.loads(cli.output)["events"] == result["events"] + 1
     login("admin")
-    page = client.get("/admin/audit/").get_data(as_text=True)
-    assert 'data-testid="chain-status"' in page and "alert-success" in page
+    page = client.get("/admin/audit/?lang=en").get_data(as_text=True)
+    assert 'data-ok="true"' in page
 
 
-def test_every_api_call_is_audited_with_its_outcome(client, token, province):
-    client.get("/api/v1/persons", headers={"Authorization": "Bearer wrong"})
-    client.get("/api/v1/persons?status=bad", headers=token("off_a"))
-    items = client.get("/api/v1/audit?action=api.call", headers=token("admin")).json["items"]
-    by_status = {(e["details"]["status"], e["outcome"]) for e in items}
-    assert (401, "denied") in by_status and (422, "failed") in by_status
+def test_incremental_verification_reads_only_the_new_events(app, client, login, token, province,
+                                                             make_person):
+    make_events(client, login, make_person)
+    first = verify(client, token, full=True)
+    second = verify(client, token)
+    # Since the full check: its own api.call event and the token issued for the second call.
+    assert second["ok"] is True and second["mode"] == "incremental"
+    assert second["checked"] == 2 and second["events"] == first["events"] + 2
+
+
+def test_the_key_is_not_in_the_database_and_seals_each_event(app, client, login, province,
+                                                             make_person):
+    make_events(client, login, make_person)
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        key = subkey("chain")
+        assert event.hash == keyed_digest(key, event.id, event.prev_hash, event)
+        assert event.hash != legacy_digest(event.prev_hash, event)
+        dump = json.dumps([list(row) for row in db.session.execute(
+            select(AuditEvent.details, AuditEvent.actor_name))], default=str)
+    assert app.config["AUDIT_KEY"] not in dump
+
+
+def test_deleting_the_newest_rows_is_reported_with_the_missing_range(app, client, login, token,
+                                                                     runner, province,
+                                                                     make_person):
+    app.config["AUDIT_CHECKPOINT_EVERY"] = 5
+    make_events(client, login, make_person, views=12)
+    anchored = max(entry["last_id"] for entry in anchor_entries(app))
+    admin = token("admin")
+    newest = event_ids(app)[-5:]
+    assert anchored >= newest[0]
+    tamper(app, delete(AuditEvent).where(AuditEvent.id.in_(newest)))
+    cli = runner.invoke(args=["audit", "verify"])
+    assert cli.exit_code == 1 and f"{newest[0]} đến {anchored}" in cli.output
+    result = verify(client, admin, full=True)
+    assert result["ok"] is False and result["problem"] == "truncated"
+    assert result["missing"] == [newest[0], anchored]
+    login("admin")
+    page = client.get("/admin/audit/?lang=en").get_data(as_text=True)
+    assert 'data-ok="false"' in page
+
+
+def test_truncation_below_the_last_verified_point_is_reported_without_a_checkpoint(
+        app, client, login, token, province, make_person):
+    app.config["AUDIT_CHECKPOINT_EVERY"] = 0
+    make_events(client, login, make_person)
+    admin = token("admin")
+    verified = verify(client, admin)["last_id"]
+    tamper(app, delete(AuditEvent).where(AuditEvent.id > verified - 3))
+    result = verify(client, admin)
+    assert result["ok"] is False and result["problem"] == "truncated"
+    assert result["missing"] == [verified - 2, verified]
+
+
+def test_deleting_a_row_in_the_middle_names_the_missing_id(app, client, login, token, runner,
+                                                          province, make_person):
+    make_events(client, login, make_person)
+    target = event_ids(app)[4]
+    tamper(app, delete(AuditEvent).where(AuditEvent.id == target))
+    result = verify(client, token, full=True)
+    assert result["ok"] is False and result["problem"] == "missing"
+    assert result["missing"] == [target, target] and result["broken_at"] == target + 1
+    assert runner.invoke(args=["audit", "verify", "--full"]).exit_code == 1
+
+
+def test_a_rewritten_row_rehashed_without_the_key_is_named(app, client, login, token, province,
+                                                           make_person):
+    make_events(client, login, make_person)
+    target = event_ids(app)[3]
+    tamper(app, update(AuditEvent).where(AuditEvent.id == target)
+           .values(actor_name="someone_else"))
+    guessed_key = hmac.new(b"guess", b"", hashlib.sha256).digest()
+    rehash_from(app, target, guessed_key)
+    result = verify(client, token, full=True)
+    assert result["ok"] is False and result["problem"] == "altered"
+    assert result["broken_at"] == target
+
+
+def test_a_row_rewritten_with_the_stolen_key_is_caught_by_the_checkpoint(app, client, login,
+                                                                         token, province,
+                                                                         make_person):
+    app.config["AUDIT_CHECKPOINT_EVERY"] = 4
+    make_events(client, login, make_person, views=8)
+    target = event_ids(app)[2]
+    tamper(app, update(AuditEvent).where(AuditEvent.id == target)
+           .values(actor_name="someone_else"))
+    with app.app_context():
+        rehash_from(app, target, subkey("chain"))
+    result = verify(client, token, full=True)
+    assert result["ok"] is False and result["problem"] == "rewritten"
+    assert result["after"] < target <= result["broken_at"]
+
+
+def test_an_old_edit_escapes_the_incremental_check_but_not_the_full_one(app, client, login,
+                                                                         token, runner, province,
+                                                                         make_person):
+    make_events(client, login, make_person)
+    assert verify(client, token)["ok"] is True
+    target = event_ids(app)[2]
+    tamper(app, update(AuditEvent).where(AuditEvent.id == target).values(outcome="failed"))
+    assert verify(client, token)["ok"] is True
+    full = runner.invoke(args=["audit", "verify", "--full", "--json"])
+    assert full.exit_code == 1
+    assert json.loads(full.output)["broken_at"] == target
+
+
+def test_a_forged_checkpoint_line_is_reported(app, client, login, token, province, make_person):
+    make_events(client, login, make_person)
+    anchor_file = next(Path(app.config["AUDIT_ANCHOR_DIR"]).glob("*.jsonl"))
+    with anchor_file.open("a") as handle:
+        handle.write(json.dumps({"at": "2026-01-01T00:00:00", "last_id": 1, "hash": "0" * 64,
+                                 "count": 1, "genesis": False, "sig": "0" * 64}) + "\n")
+    result = verify(client, token, full=True)
+    assert result["ok"] is False and result["problem"] == "forged_anchor"
+
+
+def test_events_from_before_the_key_stay_verifiable_and_the_keyed_chain_follows_them(
+        app, client, token, province):
+    with app.app_context():
+        prev = "0" * 64
+        with audit_guard_lifted():
+            # Start the log afresh with three events as the unkeyed chain wrote them.
+            db.session.execute(delete(AuditEvent))
+            for path in Path(app.config["AUDIT_ANCHOR_DIR"]).glob("*"):
+                path.unlink()
+            for number in range(1, 4):
+                event = AuditEvent(id=number * 2, at=services.utcnow(), actor_name="old",
+                                   source_ip="cli", action="legacy.event", object_type=None,
+                                   object_id=None, outcome="ok", details={"n": number},
+                                   chain=LEGACY_CHAIN, actor_id=None)
+                event.prev_hash, event.hash = prev, legacy_digest(prev, event)
+                prev = event.hash
+                db.session.add(event)
+        db.session.commit()
+    result = verify(client, token, full=True)
+    assert result["ok"] is True, result
+    assert result["legacy_events"] == 3 and result["events"] == 4  # and the token's issue
+    with app.app_context():
+        first_keyed = db.session.scalars(select(AuditEvent).where(AuditEvent.id > 6)
+                                         .order_by(AuditEvent.id)).first()
+    assert first_keyed.id == 7 and first_keyed.prev_hash == prev

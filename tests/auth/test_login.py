@@ -41,7 +41,11 @@ def test_account_locks_after_repeated_failures(app, client, province):
 
 def test_inactive_account_cannot_sign_in(client, login, province):
     login("admin")
-    client.post(f"/admin/users/{province['off_a'].id}/active")
+    asked = client.post(f"/admin/users/{province['off_a'].id}/active")
+    assert 'data-testid="confirmation"' in asked.get_data(as_text=True)
+    assert client.post("/logout") and login("off_a")  # not deactivated before confirming
+    login("admin")
+    client.post(f"/admin/users/{province['off_a'].id}/active", data={"confirmed": "1"})
     client.post("/logout")
     response = client.post("/login", data={"username": "off_a", "password": PASSWORD})
     assert response.status_code == 401

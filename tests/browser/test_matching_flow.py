@@ -18,7 +18,7 @@ def enrol(app, name: str, relative: str) -> None:
 
 def test_upload_see_candidates_and_review(live_app, live_server, page, sign_in):
     enrol(live_app, "Đối tượng thử nghiệm A", "obama/1.jpg")
-    enrol(live_app, "Đối tượng thử nghiệm B", "Yao_Ming/1.jpg")
+    enrol(live_app, "Đối tượng thử nghiệm B", "kit_harington/1.jpg")
     sign_in("off_a")
     page.goto(f"{live_server}/matches/new")
     page.set_input_files("#photo", str(FACES / "obama/2.jpg"))
@@ -35,6 +35,7 @@ def test_upload_see_candidates_and_review(live_app, live_server, page, sign_in):
     first.locator("select[name=decision]").select_option("candidate")
     first.locator("input[name=note]").fill("Khớp vết sẹo ở cằm")
     first.locator("button[type=submit]").click()
+    page.click("[data-testid=confirm]")  # raising a hit is confirmed on its own page
     review = page.locator("[data-testid=review]").first
     review.wait_for()
     assert "Khớp vết sẹo ở cằm" in review.inner_text()

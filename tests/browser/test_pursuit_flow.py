@@ -46,7 +46,10 @@ def test_attempt_then_closing_moves_the_dashboard(live_app, live_server, page, s
     form = page.locator("#change-status form")
     form.locator("[name=status]").select_option("arrested")
     form.locator("[name=reason]").fill("Bắt giữ theo quyết định truy nã")
+    form.locator("[name=document_number]").fill("15/BB-BG")
+    form.locator("[name=document_date]").fill("2025-06-02")
     form.locator("button[type=submit]").click()
+    page.click("[data-testid=confirm]")
     expect(page.locator("[data-testid=timeline] li[data-kind=status] [data-status=arrested]")
            ).to_have_count(1)
 

@@ -12,7 +12,7 @@ from wanted.registry.models import WantedPerson
 
 def test_folder_import_enrols_reports_rejects_and_resumes(app, runner, province, tmp_path):
     for folder, files in {"Nguyen_Van_A": ["obama/1.jpg", "obama/2.jpg"],
-                          "Tran_Thi_B": ["Vicki_ZhaoWei/1.jpg"]}.items():
+                          "Tran_Thi_B": ["rose_leslie/1.jpg"]}.items():
         (tmp_path / folder).mkdir()
         for index, relative in enumerate(files):
             shutil.copy(FACES / relative, tmp_path / folder / f"{index}.jpg")

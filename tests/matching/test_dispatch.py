@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -83,3 +84,64 @@ def test_pending_search_page_says_it_is_running(queued_app, province):
         "photo": ((FACES / "obama/2.jpg").open("rb"), "a.jpg"), "purpose": "xác minh",
         "case_ref": "VV-1"}, content_type="multipart/form-data", follow_redirects=True)
     assert 'data-testid="search-pending"' in response.get_data(as_text=True)
+
+
+def queued_search(app, client) -> int:
+    """Start a search through the page of a queued app; return its id."""
+    from tests.conftest import FACES, PASSWORD
+
+    client.post("/login", data={"username": "off_a", "password": PASSWORD})
+    response = client.post("/matches/new", data={
+        "photo": ((FACES / "obama/2.jpg").open("rb"), "a.jpg"), "purpose": "xác minh",
+        "case_ref": "VV-1"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def run_worker(app) -> None:
+    queue = Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(REDIS_URL))
+    with app.app_context():
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def test_a_search_the_worker_cannot_run_fails_with_its_reason_and_stops_refreshing(
+        queued_app, province):
+    client = queued_app.test_client()
+    search_id = queued_search(queued_app, client)
+    # The stored photo is gone before the worker gets to it (a lost volume, say).
+    for path in Path(queued_app.config["STORAGE_DIR"]).rglob("*.jpg"):
+        path.unlink()
+    run_worker(queued_app)
+    page = client.get(f"/matches/{search_id}").get_data(as_text=True)
+    assert 'data-testid="search-failed"' in page
+    # The worker has no request: the reason is stored in the installation's language.
+    assert "Máy chủ tìm kiếm không xử lý được ảnh." in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_a_search_no_worker_finishes_fails_after_the_timeout(queued_app, province):
+    client = queued_app.test_client()
+    search_id = queued_search(queued_app, client)
+    page = client.get(f"/matches/{search_id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page
+    queued_app.config["MATCH_PENDING_TIMEOUT"] = 0
+    page = client.get(f"/matches/{search_id}").get_data(as_text=True)
+    assert 'data-testid="search-failed"' in page and 'http-equiv="refresh"' not in page
+
+
+def test_the_refreshing_page_of_a_pending_search_is_audited_once(queued_app, province):
+    from wanted.audit.models import AuditEvent
+    from wanted.extensions import db
+
+    client = queued_app.test_client()
+    search_id = queued_search(queued_app, client)
+    page = client.get(f"/matches/{search_id}").get_data(as_text=True)
+    assert f"/matches/{search_id}?waiting=1" in page
+    for _poll in range(3):
+        assert client.get(f"/matches/{search_id}?waiting=1").status_code == 200
+    run_worker(queued_app)
+    assert client.get(f"/matches/{search_id}?waiting=1").status_code == 200
+    with queued_app.app_context():
+        views = db.session.scalars(db.select(AuditEvent).where(
+            AuditEvent.action == "match.view")).all()
+    assert len(views) == 2  # the first look, and the finished result

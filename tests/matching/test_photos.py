@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from wanted.matching.engine import DetectedFace
+from wanted.matching.engine import DetectedFace, find_faces, load_rgb
 from wanted.matching.gallery import DEFAULT_THRESHOLDS, Gallery, band
 
 K = 5
@@ -22,7 +22,7 @@ def test_another_photo_of_an_enrolled_person_puts_that_person_first(
         faces_dir, identities, held_out, person_ids, enrolled, portrait_face):
     enrolled_names = [name for name in identities if name not in held_out]
     checked = probes(faces_dir, enrolled_names)
-    assert len(checked) >= 10
+    assert len(checked) >= 8
     for photo in checked:
         candidates = search(enrolled, portrait_face(photo))
         assert candidates, f"{photo}: no candidate"
@@ -64,3 +64,17 @@ def test_each_face_of_a_crowd_is_found_and_encoded(faces_in):
     faces = faces_in("_multiface/4.jpg")
     assert len(faces) >= 20
     assert all(face.encoding.shape == (128,) for face in faces)
+
+
+def test_an_east_asian_stranger_gets_no_strong_candidate(sample_faces_dir):
+    """Zhang Qiang's closest look-alikes in the calibration set are Vicki Zhao and Yao Ming."""
+    def face(relative: str) -> DetectedFace:
+        return max(find_faces(load_rgb(sample_faces_dir / relative)),
+                   key=lambda f: f.quality["size"])
+
+    gallery = Gallery()
+    gallery.build([(1, 1, face("Yao_Ming/1.jpg").encoding),
+                   (2, 2, face("Vicki_ZhaoWei/1.jpg").encoding)])
+    for photo in sorted((sample_faces_dir / "Zhang_Qiang").glob("*.jpg")):
+        candidates = search(gallery, face(f"Zhang_Qiang/{photo.name}"))
+        assert "strong" not in [band(c.distance, DEFAULT_THRESHOLDS) for c in candidates], photo

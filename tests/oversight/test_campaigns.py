@@ -23,7 +23,8 @@ def close_at(app, make_person, unit: str, status: str, at: datetime) -> None:
     person_id = make_person("off_p", unit=unit).id
     with app.app_context():
         pursuit.change_status(auth.user_by_username("chief"),
-                              db.session.get(WantedPerson, person_id), status, "r", "", at)
+                              db.session.get(WantedPerson, person_id), status, "r", "BB-1", at,
+                              document_date=at.date())
         db.session.commit()
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -43,7 +44,8 @@ def test_dashboard_tables_export_the_rows_of_the_page(client, province, make_per
     for unit in ("A", "A1", "B"):
         make_person("off_p", unit=unit)
     client.post("/api/v1/campaigns", headers=token("chief"), json={
-        "name": "Đợt cao điểm", "starts_on": "2020-01-01", "ends_on": "2099-12-31",
+        "name": "Đợt cao điểm", "starts_on": (date.today() - timedelta(days=300)).isoformat(),
+        "ends_on": (date.today() + timedelta(days=300)).isoformat(),
         "targets": [{"unit": "A", "arrests": 2}, {"unit": "B", "surrenders": 1}]})
     login("chief")
     client.get("/lang/en")

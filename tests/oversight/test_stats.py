@@ -3,7 +3,7 @@
 import random
 import re
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from wanted.auth import services as auth
 from wanted.extensions import db
@@ -38,10 +38,11 @@ def seed(app) -> list[dict]:
                 row["outreach"].append(at)
             status = rng.choice(("wanted", "wanted", *CLOSE))
             if status != "wanted":
-                pursuit.change_status(chief, person, status, "r", "", datetime(2025, 6, 2, 3))
+                pursuit.change_status(chief, person, status, "r", "BB-1",
+                                      datetime(2025, 6, 2, 3), document_date=date(2025, 6, 2))
             if status == "arrested" and rng.random() < 0.5:
                 pursuit.change_status(chief, person, "cancelled", "r", "QĐ-1",
-                                      datetime(2025, 6, 3, 3))
+                                      datetime(2025, 6, 3, 3), document_date=date(2025, 6, 3))
                 status = "cancelled"
             quiet = rng.random() < 0.5
             person.last_activity_at = utcnow() - timedelta(days=45 if quiet else 5)

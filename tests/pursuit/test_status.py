@@ -1,5 +1,7 @@
 """Status changes: every allowed and forbidden move, who may make it, and what it leaves behind."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -14,9 +16,11 @@ from wanted.registry.models import STATUSES, WantedPerson
 
 ALLOWED = {("wanted", "arrested"), ("wanted", "surrendered"), ("wanted", "deceased"),
            ("wanted", "withdrawn"), ("arrested", "cancelled"), ("surrendered", "cancelled"),
-           ("deceased", "cancelled")}
+           ("deceased", "cancelled"), *((closed, "wanted") for closed in STATUSES
+                                       if closed != "wanted")}
 FORBIDDEN = sorted((a, b) for a in STATUSES for b in STATUSES if (a, b) not in ALLOWED)
 # How to bring a fresh person to each status by allowed moves.
+DOC_DATE = date(2025, 1, 2)
 PATH = {"wanted": [], "arrested": ["arrested"], "surrendered": ["surrendered"],
         "deceased": ["deceased"], "withdrawn": ["withdrawn"],
         "cancelled": ["arrested", "cancelled"]}
@@ -27,7 +31,8 @@ def person_in(app, make_person, status: str) -> int:
     with app.app_context():
         person = db.session.get(WantedPerson, person_id)
         for step in PATH[status]:
-            services.change_status(auth.user_by_username("sup_a"), person, step, "setup", "QĐ-1")
+            services.change_status(auth.user_by_username("sup_a"), person, step, "setup", "QĐ-1",
+                                   document_date=DOC_DATE)
         db.session.commit()
     return person_id
 
@@ -39,7 +44,7 @@ def test_allowed_transition_is_recorded(app, province, make_person, start, end):
         person = db.session.get(WantedPerson, person_id)
         version, gallery = person.version, gallery_version()
         change = services.change_status(auth.user_by_username("sup_a"), person, end,
-                                        "Bắt theo lệnh", "12/QĐ-ĐN")
+                                        "Bắt theo lệnh", "12/QĐ-ĐN", document_date=DOC_DATE)
         db.session.commit()
         assert (change.from_status, change.to_status) == (start, end)
         assert change.unit_id == person.unit_id and change.changed_by.username == "sup_a"
@@ -55,7 +60,8 @@ def test_forbidden_transition_is_a_conflict_with_the_reason(app, province, make_
     with app.app_context():
         person = db.session.get(WantedPerson, person_id)
         with pytest.raises(Conflict) as caught:
-            services.change_status(auth.user_by_username("chief"), person, end, "x", "QĐ-2")
+            services.change_status(auth.user_by_username("chief"), person, end, "x", "QĐ-2",
+                                   document_date=DOC_DATE)
         assert start in caught.value.message
         db.session.rollback()
         assert db.session.get(WantedPerson, person_id).status == start
@@ -76,7 +82,8 @@ def test_supervisors_of_the_unit_or_above_close_a_case(app, province, make_perso
     person_id = make_person("off_a", unit="A1").id
     with app.app_context():
         person = db.session.get(WantedPerson, person_id)
-        services.change_status(auth.user_by_username(username), person, "surrendered", "x", "")
+        services.change_status(auth.user_by_username(username), person, "surrendered", "x",
+                               "BB-1", document_date=DOC_DATE)
         db.session.commit()
         assert db.session.get(WantedPerson, person_id).status == "surrendered"
 
@@ -98,7 +105,8 @@ def headers_and_person(app, make_person, token, username, unit="A"):
 def test_api_closes_a_case_and_the_person_says_so(client, app, province, make_person, token):
     headers, person_id = headers_and_person(app, make_person, token, "sup_a")
     response = client.post(f"/api/v1/persons/{person_id}/status", headers=headers,
-                           json={"status": "arrested", "reason": "Bắt tại chợ"})
+                           json={"status": "arrested", "reason": "Bắt tại chợ",
+                                 "document_number": "BB-7", "document_date": "2025-01-02"})
     assert response.status_code == 200, response.json
     assert response.json["status"] == "arrested"
     assert response.headers["ETag"] == f'"{response.json["version"]}"'
@@ -114,7 +122,8 @@ def test_api_closes_a_case_and_the_person_says_so(client, app, province, make_pe
 def test_api_allows_each_allowed_move(client, app, province, make_person, token, start, end):
     person_id = person_in(app, make_person, start)
     response = client.post(f"/api/v1/persons/{person_id}/status", headers=token("chief"),
-                           json={"status": end, "reason": "r", "document_number": "9/QĐ"})
+                           json={"status": end, "reason": "r", "document_number": "9/QĐ",
+                                 "document_date": "2025-01-02"})
     assert response.status_code == 200 and response.json["status"] == end
 
 
@@ -122,7 +131,8 @@ def test_api_allows_each_allowed_move(client, app, province, make_person, token,
 def test_api_refuses_each_forbidden_move(client, app, province, make_person, token, start, end):
     person_id = person_in(app, make_person, start)
     response = client.post(f"/api/v1/persons/{person_id}/status", headers=token("chief"),
-                           json={"status": end, "reason": "r", "document_number": "9/QĐ"})
+                           json={"status": end, "reason": "r", "document_number": "9/QĐ",
+                                 "document_date": "2025-01-02"})
     assert response.status_code == 409
     assert response.json["error"]["code"] == "transition_forbidden"
     assert start in response.json["error"]["message"]
@@ -170,19 +180,22 @@ def test_status_page_closes_a_case_for_a_supervisor(client, app, province, make_
     page = client.get(f"/persons/{person_id}").get_data(as_text=True)
     assert 'data-testid="status-form"' in page
     response = client.post(f"/persons/{person_id}/status", data={
-        "status": "arrested", "reason": "Bắt giữ tại nhà"}, follow_redirects=True)
+        "status": "arrested", "reason": "Bắt giữ tại nhà", "document_number": "12/BB",
+        "document_date": "2025-01-02", "confirmed": "1"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'data-status="arrested"' in page and "Bắt giữ tại nhà" in page
+    assert "12/BB" in page and "02/01/2025" in page
 
 
-def test_status_page_explains_the_missing_decision_number(client, app, province, make_person,
-                                                         login):
+def test_status_page_explains_the_missing_document(client, app, province, make_person, login):
     person_id = person_in(app, make_person, "surrendered")
     login("sup_a")
     client.get("/lang/en")
     response = client.post(f"/persons/{person_id}/status", data={
-        "status": "cancelled", "reason": "Đình nã"})
+        "status": "cancelled", "reason": "Đình nã", "confirmed": "1"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Cancelling a wanted notice needs the decision number." in response.get_data(
-        as_text=True)
+    assert "Closing a case needs the number of its document." in page
+    assert "Closing a case needs the date of its document." in page
+    assert "Đình nã</textarea>" in page

@@ -97,7 +97,8 @@ def test_timeline_holds_every_kind_newest_first(client, app, province, make_pers
     client.post(f"/api/v1/persons/{person.id}/tips", headers=headers, json=TIP)
     add_review(app, person.id, datetime(2025, 3, 4, 1, 0))
     client.post(f"/api/v1/persons/{person.id}/status", headers=token("sup_a"),
-                json={"status": "surrendered", "reason": "ra đầu thú"})
+                json={"status": "surrendered", "reason": "ra đầu thú",
+                      "document_number": "BB-1", "document_date": "2025-03-05"})
     items = client.get(f"/api/v1/persons/{person.id}/timeline", headers=headers).json["items"]
     assert [i["kind"] for i in items] == ["status", "review", "tip", "attempt", "outreach"]
     assert [i["by"] for i in items] == ["sup_a", "off_a", "off_a", "off_a", "off_a"]
@@ -146,7 +147,8 @@ def test_followups_list_due_and_overdue_and_mark_done(client, app, province, mak
             **OUTREACH, "contacted_at": (today - timedelta(days=10)).isoformat() + "T08:00",
             "follow_up_on": follow_up.isoformat(), "notes": note})
     client.post(f"/api/v1/persons/{closed.id}/status", headers=token("sup_a"),
-                json={"status": "arrested", "reason": "r"})
+                json={"status": "arrested", "reason": "r", "document_number": "BB-2",
+                      "document_date": today.isoformat()})
     login("off_a")
     client.get("/lang/en")
     page = client.get("/followups").get_data(as_text=True)
@@ -167,9 +169,9 @@ def test_followups_list_due_and_overdue_and_mark_done(client, app, province, mak
 def make_hit(app, person_id: int) -> int:
     with app.app_context():
         person = db.session.get(WantedPerson, person_id)
-        tip = services.create_tip(auth.user_by_username("off_p"), person, {
-            "received_at": utcnow() - timedelta(minutes=20), "source": "match", "location": "",
-            "text": "Ứng viên khớp ảnh hiện trường"})
+        tip = services.record_match_tip(auth.user_by_username("off_p"), person,
+                                        text="Ứng viên khớp ảnh hiện trường",
+                                        received_at=utcnow() - timedelta(minutes=20))
         tip.created_at = utcnow() - timedelta(minutes=20)
         db.session.commit()
         return tip.id
@@ -187,7 +189,12 @@ def test_hit_banner_until_confirmed_or_dismissed(client, app, province, make_per
     page = client.get("/followups").get_data(as_text=True)
     assert 'data-testid="hit-banner"' in page and "Hoàng Văn Hít" in page
     assert "waiting 20 minutes" in page
-    response = client.post(f"/tips/{tip_id}/settle?next=/followups", data={"status": button})
+    asked = client.post(f"/tips/{tip_id}/settle?next=/followups", data={"status": button})
+    assert asked.status_code == 200 and 'data-testid="confirmation"' in asked.get_data(
+        as_text=True)
+    assert 'data-testid="hit-banner"' in client.get("/").get_data(as_text=True)  # not yet
+    response = client.post(f"/tips/{tip_id}/settle?next=/followups",
+                           data={"status": button, "confirmed": "1"})
     assert response.headers["Location"].endswith("/followups")
     assert 'data-testid="hit-banner"' not in client.get("/").get_data(as_text=True)
     with app.app_context():

@@ -64,10 +64,10 @@ def test_bad_input_is_422_with_field_messages(client, token, province, body, fie
     assert field in response.json["error"]["fields"]
 
 
-def test_non_json_body_is_422_not_500(client, token, province):
+def test_non_json_body_is_400_not_500(client, token, province):
     response = client.post("/api/v1/persons", data="<html>", content_type="text/html",
                            headers=token("off_a"))
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json["error"]["code"] == "invalid_json"
 
 

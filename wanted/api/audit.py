@@ -5,7 +5,8 @@ from flask import abort, g, request
 from wanted.api.core import api_route
 from wanted.api.schemas import error_responses
 from wanted.audit import services
-from wanted.audit.views import parse_day
+from wanted.audit.schemas import AuditQuery, VerifyQuery
+from wanted.validation import parse_query
 
 
 def require_admin() -> None:
@@ -15,25 +16,24 @@ def require_admin() -> None:
 
 
 @api_route("/audit", "GET", "List audit events (admin)", tag="audit",
-           query={"actor": "Username", "action": "Action name", "object": "type:id",
-                  "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"},
-           responses={200: {"description": "Events, newest first"},
-                      **error_responses(401, 403)})
+           query=AuditQuery,
+           responses={200: {"description": "{items, total, page, per_page}, newest first"},
+                      **error_responses(401, 403, 422)})
 def audit_events():
     require_admin()
-    events = services.list_events(
-        actor=request.args.get("actor") or None, action=request.args.get("action") or None,
-        object_ref=request.args.get("object") or None,
-        start=parse_day(request.args.get("from")), end=parse_day(request.args.get("to")))
-    return {"items": [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor_name,
-                       "source_ip": e.source_ip, "action": e.action,
-                       "object": f"{e.object_type}:{e.object_id}" if e.object_type else None,
-                       "outcome": e.outcome, "details": e.details} for e in events]}
+    filters = services.parse_filters(request.args)
+    paging = parse_query(AuditQuery, request.args)
+    page = services.page_of_events(filters, paging.page,
+                                   paging.per_page or services.configured_per_page())
+    return {"items": [services.event_json(e) for e in page.items], "total": page.total,
+            "page": page.page, "per_page": page.per_page}
 
 
-@api_route("/audit/verify", "GET", "Check the audit hash chain (admin)", tag="audit",
-           responses={200: {"description": "{ok, events} or where the chain breaks"},
+@api_route("/audit/verify", "GET", "Check the audit chain and its anchors (admin)", tag="audit",
+           query=VerifyQuery,
+           responses={200: {"description": "{ok, events, ...} or where the chain breaks"},
                       **error_responses(401, 403)})
 def audit_verify():
     require_admin()
-    return services.verify_chain()
+    result = services.verify_chain(full=parse_query(VerifyQuery, request.args).full == "1")
+    return {**result, "message": services.describe(result)}

@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, g, request
 from flask_babel import gettext as _
+from pydantic import BaseModel
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
-from wanted.errors import ValidationFailed, error_response
+from wanted.errors import error_response
 from wanted.extensions import csrf, db
+from wanted.validation import load_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -17,28 +19,34 @@ csrf.exempt(bp)
 
 @dataclass
 class Operation:
-    """What the OpenAPI document says of one route."""
+    """What the OpenAPI document says of one route; bodies and queries are schema classes."""
 
     rule: str
     method: str
     summary: str
     tag: str
-    query: dict = field(default_factory=dict)
-    body: dict | None = None
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
     body_type: str = "application/json"
+    files: tuple[str, ...] = ()
     responses: dict = field(default_factory=dict)
 
 
 OPERATIONS: list[Operation] = []
 
 
-def api_route(rule: str, method: str, summary: str, *, tag: str, query: dict | None = None,
-              body: dict | None = None, body_type: str = "application/json",
+def api_route(rule: str, method: str, summary: str, *, tag: str,
+              query: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
+              body_type: str = "application/json", files: tuple[str, ...] = (),
               responses: dict | None = None) -> Callable:
-    """Register a view on the API blueprint and describe it for the OpenAPI document."""
+    """Register a view on the API blueprint and describe it for the OpenAPI document.
+
+    `query` and `body` are the schemas the view's service validates with; `files` names the
+    multipart file fields that go with a multipart body.
+    """
 
     def decorator(view: Callable) -> Callable:
-        OPERATIONS.append(Operation(rule, method, summary, tag, query or {}, body, body_type,
+        OPERATIONS.append(Operation(rule, method, summary, tag, query, body, body_type, files,
                                     responses or {}))
         bp.add_url_rule(rule, view_func=view, methods=[method],
                         endpoint=f"{view.__name__}")
@@ -67,11 +75,14 @@ def authenticate():
 
 @bp.after_request
 def audit_call(response: Response) -> Response:
-    """Record every call, allowed or not, with its outcome."""
+    """Record every call, allowed or not, with its outcome, in a transaction of its own."""
     if request.endpoint in PUBLIC:
         return response
     outcome = "ok" if response.status_code < 400 else (
-        "denied" if response.status_code in (401, 403) else "failed")
+        "denied" if response.status_code in (401, 403) else
+        "error" if response.status_code >= 500 else "failed")
+    if response.status_code >= 400:
+        db.session.rollback()  # a refused or failed call keeps nothing but its audit row
     audit.record("api.call", actor=g.get("actor"), outcome=outcome,
                  details={"method": request.method, "path": request.path,
                           "status": response.status_code})
@@ -80,8 +91,5 @@ def audit_call(response: Response) -> Response:
 
 
 def json_body() -> dict:
-    """Return the request's JSON object, or raise 422 / 400 style errors as JSON."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed(_("The body must be a JSON object."), code="invalid_json")
-    return data
+    """Return the request's JSON object; 400 if the body is not one (or nests too deeply)."""
+    return load_json(request.get_data(cache=True))

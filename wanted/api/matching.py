@@ -8,22 +8,9 @@ from wanted.api.schemas import error_responses, ref
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.matching import services, tasks
+from wanted.matching.schemas import PhotoUpload, ReviewInput, SearchRequest
 from wanted.registry import services as registry
-
-UPLOAD = {
-    "type": "object", "required": ["photo", "purpose", "case_ref"],
-    "properties": {"photo": {"type": "string", "format": "binary"},
-                   "purpose": {"type": "string"}, "case_ref": {"type": "string"}},
-}
-PHOTO_UPLOAD = {"type": "object", "required": ["photo"],
-                "properties": {"photo": {"type": "string", "format": "binary"}}}
-REVIEW = {
-    "type": "object", "required": ["face", "person_id", "decision"],
-    "properties": {"face": {"type": "integer"}, "person_id": {"type": "integer"},
-                   "decision": {"type": "string",
-                                "enum": ["candidate", "not_candidate", "inconclusive"]},
-                   "note": {"type": "string"}},
-}
+from wanted.validation import parse
 
 
 def uploaded_photo() -> bytes:
@@ -36,7 +23,7 @@ def uploaded_photo() -> bytes:
 
 
 @api_route("/matches", "POST", "Search a field photo against the registry faces", tag="matching",
-           body=UPLOAD, body_type="multipart/form-data",
+           body=SearchRequest, body_type="multipart/form-data", files=("photo",),
            responses={201: {"description": "The search; status 'pending' while a worker runs it",
                             "schema": ref("MatchSearch")},
                       **error_responses(400, 401, 403, 413, 415, 422, 503)})
@@ -59,25 +46,20 @@ def get_match(search_id: int):
 
 
 @api_route("/matches/<int:search_id>/reviews", "POST", "Review one candidate of one face",
-           tag="matching", body=REVIEW,
+           tag="matching", body=ReviewInput,
            responses={201: {"description": "The review"}, **error_responses(401, 403, 404, 422)})
 def review_match(search_id: int):
     search = services.get_search(g.actor, search_id)
-    data = json_body()
-    face, person_id = data.get("face"), data.get("person_id")
-    if not isinstance(face, int) or not isinstance(person_id, int):
-        raise ValidationFailed(_("The review is not valid."), {
-            name: _("Must be a whole number.") for name, value in
-            (("face", face), ("person_id", person_id)) if not isinstance(value, int)})
-    review = services.review_candidate(g.actor, search, face, person_id, data.get("decision"),
-                                       data.get("note") or "")
+    given = parse(ReviewInput, json_body())
+    review = services.review_candidate(g.actor, search, given.face, given.person_id,
+                                       given.decision, given.note)
     db.session.commit()
     return {"id": review.id, "decision": review.decision, "tip_id": review.tip_id}, 201
 
 
 @api_route("/persons/<int:person_id>/photos", "POST",
            "Add a registry photo; reports persons whose faces are near", tag="persons",
-           body=PHOTO_UPLOAD, body_type="multipart/form-data",
+           body=PhotoUpload, body_type="multipart/form-data", files=("photo",),
            responses={201: {"description": "{id, faces, possible_duplicates}"},
                       **error_responses(400, 401, 403, 404, 413, 415, 422)})
 def add_person_photo(person_id: int):
@@ -87,3 +69,12 @@ def add_person_photo(person_id: int):
     db.session.commit()
     return {"id": photo.id, "faces": len(check.faces),
             "possible_duplicates": check.duplicates}, 201
+
+
+@api_route("/persons/<int:person_id>/photos/<int:photo_id>", "DELETE",
+           "Remove a registry photo; its faces leave the gallery", tag="persons",
+           responses={204: {"description": "Removed"}, **error_responses(401, 403, 404)})
+def delete_person_photo(person_id: int, photo_id: int):
+    services.delete_registry_photo(g.actor, registry.get_person(person_id), photo_id)
+    db.session.commit()
+    return "", 204

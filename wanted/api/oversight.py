@@ -6,18 +6,12 @@ from wanted.api.core import api_route, json_body
 from wanted.api.schemas import DATE, SCHEMAS, STRING, error_responses, ref
 from wanted.extensions import db
 from wanted.oversight import services
+from wanted.oversight.schemas import CampaignInput, StatsQuery
 
 COUNT = {"type": "integer"}
 BY_STATUS = {"type": "object", "additionalProperties": COUNT}
 
 SCHEMAS.update({
-    "CampaignInput": {"type": "object", "required": ["name", "starts_on", "ends_on", "targets"],
-                      "properties": {
-                          "name": STRING, "description": STRING, "starts_on": DATE,
-                          "ends_on": DATE, "targets": {"type": "array", "items": {
-                              "type": "object", "required": ["unit"],
-                              "properties": {"unit": STRING, "arrests": COUNT,
-                                             "surrenders": COUNT}}}}},
     "CampaignProgress": {"type": "object", "properties": {
         "id": COUNT, "name": STRING, "starts_on": DATE, "ends_on": DATE,
         "targets": {"type": "array", "items": {"type": "object", "properties": {
@@ -38,16 +32,8 @@ SCHEMAS.update({
             "overdue_followups": COUNT}}}}},
 })
 
-STATS_QUERY = {
-    "unit": "Unit code (default: the caller's unit); includes its sub-units",
-    "campaign": "Campaign id: its progress, and its dates as the period unless from/to are given",
-    "from": "First day of the period (YYYY-MM-DD, local time)",
-    "to": "Last day of the period, included (YYYY-MM-DD)",
-}
-
-
 @api_route("/stats", "GET", "Figures of a unit and its sub-units, as on the dashboard",
-           tag="oversight", query=STATS_QUERY,
+           tag="oversight", query=StatsQuery,
            responses={200: {"description": "Figures", "schema": ref("Stats")},
                       **error_responses(401, 403, 422)})
 def stats():
@@ -62,7 +48,7 @@ def list_campaigns():
 
 
 @api_route("/campaigns", "POST", "Create a campaign (supervisors)", tag="oversight",
-           body=ref("CampaignInput"),
+           body=CampaignInput,
            responses={201: {"description": "Created", "schema": ref("CampaignProgress")},
                       **error_responses(401, 403, 422)})
 def create_campaign():

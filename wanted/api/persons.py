@@ -8,15 +8,8 @@ from wanted.api.schemas import error_responses, ref
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.registry import services
-
-PERSON_QUERY = {
-    "q": "Words of name or aliases (no case or diacritics needed), or an exact ID number",
-    "status": "wanted | arrested | surrendered | deceased | cancelled | withdrawn",
-    "unit": "Unit code; includes its sub-units", "charge_category": "Charge category code",
-    "danger_class": "normal | special", "born_from": "Year", "born_to": "Year",
-    "sort": "name | -name | newest | oldest | born | -born | updated | quiet",
-    "page": "Page number from 1", "per_page": "Items per page, at most 100",
-}
+from wanted.registry.schemas import PersonChanges, PersonInput, PersonQuery
+from wanted.validation import DIGITS, MAX_ID
 
 
 def person_response(person, status: int = 200):
@@ -26,7 +19,7 @@ def person_response(person, status: int = 200):
     return response
 
 
-@api_route("/persons", "GET", "Search the registry", tag="persons", query=PERSON_QUERY,
+@api_route("/persons", "GET", "Search the registry", tag="persons", query=PersonQuery,
            responses={200: {"description": "A page of persons", "schema": ref("PersonPage")},
                       **error_responses(401, 422)})
 def list_persons():
@@ -38,7 +31,7 @@ def list_persons():
 
 
 @api_route("/persons", "POST", "Add a person (only full_name is required)", tag="persons",
-           body=ref("PersonInput"),
+           body=PersonInput,
            responses={201: {"description": "Created", "schema": ref("Person")},
                       **error_responses(401, 403, 422)})
 def create_person():
@@ -58,7 +51,7 @@ def get_person(person_id: int):
 
 @api_route("/persons/<int:person_id>", "PATCH",
            "Edit a person; send If-Match with the version you read", tag="persons",
-           body=ref("PersonInput"),
+           body=PersonChanges,
            responses={200: {"description": "Saved", "schema": ref("Person")},
                       **error_responses(401, 403, 404, 412, 422, 428)})
 def patch_person(person_id: int):
@@ -76,7 +69,7 @@ def if_match_version() -> int:
     if not raw:
         abort(428)
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_ID:
         raise ValidationFailed(_("If-Match must carry the version number."),
                                {"If-Match": _("Not a version.")})
     return int(value)

@@ -6,43 +6,20 @@ from flask import g
 
 from wanted.api.core import api_route, json_body
 from wanted.api.persons import person_response
-from wanted.api.schemas import DATE, DATETIME, SCHEMAS, STRING, error_responses, ref
+from wanted.api.schemas import DATETIME, SCHEMAS, STRING, error_responses, ref
 from wanted.extensions import db
 from wanted.pursuit import services
-from wanted.pursuit.models import (
-    ATTEMPT_OUTCOMES,
-    CHANNELS,
-    OUTREACH_OUTCOMES,
-    TIP_SOURCES,
-    TIP_STATUSES,
+from wanted.pursuit.schemas import (
+    AttemptInput,
+    OutreachInput,
+    StatusInput,
+    TipInput,
+    TipSettle,
 )
-from wanted.registry.models import STATUSES
 from wanted.registry.services import get_person
-
-TIME_NOTE = "ISO 8601; without an offset it is the installation's local time; default: now"
-FOLLOW_UP = {**DATE, "nullable": True, "description": "Date to come back to this"}
+from wanted.validation import parse
 
 SCHEMAS.update({
-    "OutreachInput": {"type": "object", "required": ["channel", "outcome"], "properties": {
-        "contacted_at": {**DATETIME, "description": TIME_NOTE}, "contact_name": STRING,
-        "relation": STRING, "channel": {"type": "string", "enum": list(CHANNELS)},
-        "outcome": {"type": "string", "enum": list(OUTREACH_OUTCOMES)}, "notes": STRING,
-        "follow_up_on": FOLLOW_UP}},
-    "AttemptInput": {"type": "object", "required": ["outcome"], "properties": {
-        "attempted_at": {**DATETIME, "description": TIME_NOTE}, "location": STRING,
-        "officers": STRING, "outcome": {"type": "string", "enum": list(ATTEMPT_OUTCOMES)},
-        "notes": STRING, "tip_id": {"type": "integer", "nullable": True},
-        "follow_up_on": FOLLOW_UP}},
-    "TipInput": {"type": "object", "required": ["source", "text"], "properties": {
-        "received_at": {**DATETIME, "description": TIME_NOTE},
-        "source": {"type": "string", "enum": list(TIP_SOURCES)}, "location": STRING,
-        "text": STRING, "follow_up_on": FOLLOW_UP}},
-    "TipSettle": {"type": "object", "required": ["status"], "properties": {
-        "status": {"type": "string", "enum": [s for s in TIP_STATUSES if s != "new"]}}},
-    "StatusInput": {"type": "object", "required": ["status"], "properties": {
-        "status": {"type": "string", "enum": list(STATUSES)}, "reason": STRING,
-        "document_number": {**STRING, "description": "Required to move to cancelled"},
-        "changed_at": {**DATETIME, "description": TIME_NOTE}}},
     "Record": {"type": "object", "properties": {
         "kind": {"type": "string", "enum": ["outreach", "attempt", "tip", "status", "review"]},
         "id": {"type": "integer"}, "at": DATETIME, "by": STRING},
@@ -72,7 +49,7 @@ def created(kind: str, record) -> tuple[dict, int]:
 
 
 @api_route("/persons/<int:person_id>/outreach", "POST", "Log a persuasion contact",
-           tag="pursuit", body=ref("OutreachInput"),
+           tag="pursuit", body=OutreachInput,
            responses={201: {"description": "Logged", "schema": ref("Record")},
                       **error_responses(401, 403, 404, 422)})
 def log_outreach(person_id: int):
@@ -81,7 +58,7 @@ def log_outreach(person_id: int):
 
 
 @api_route("/persons/<int:person_id>/attempts", "POST", "Log an arrest attempt", tag="pursuit",
-           body=ref("AttemptInput"),
+           body=AttemptInput,
            responses={201: {"description": "Logged", "schema": ref("Record")},
                       **error_responses(401, 403, 404, 422)})
 def log_attempt(person_id: int):
@@ -90,7 +67,7 @@ def log_attempt(person_id: int):
 
 
 @api_route("/persons/<int:person_id>/tips", "POST", "Log a tip on where the person is",
-           tag="pursuit", body=ref("TipInput"),
+           tag="pursuit", body=TipInput,
            responses={201: {"description": "Logged", "schema": ref("Record")},
                       **error_responses(401, 403, 404, 422)})
 def create_tip(person_id: int):
@@ -99,27 +76,26 @@ def create_tip(person_id: int):
 
 
 @api_route("/tips/<int:tip_id>", "PATCH", "Settle a tip: verifying, confirmed or false",
-           tag="pursuit", body=ref("TipSettle"),
+           tag="pursuit", body=TipSettle,
            responses={200: {"description": "Settled", "schema": ref("Record")},
                       **error_responses(401, 403, 404, 409, 422)})
 def settle_tip(tip_id: int):
     tip = services.get_tip(tip_id)
-    status = json_body().get("status")
-    services.settle_tip(g.actor, tip, status if isinstance(status, str) else "")
+    services.settle_tip(g.actor, tip, parse(TipSettle, json_body()).status)
     db.session.commit()
     return entry_of("tip", tip)
 
 
 @api_route("/persons/<int:person_id>/status", "POST",
-           "Change the status (supervisors; cancelled needs document_number)", tag="pursuit",
-           body=ref("StatusInput"),
+           "Change the status (supervisors; closures need document_number and document_date)",
+           tag="pursuit", body=StatusInput,
            responses={200: {"description": "The person after the change", "schema": ref("Person")},
                       **error_responses(401, 403, 404, 409, 422)})
 def change_status(person_id: int):
     person = get_person(person_id)
-    data = json_body()
-    services.change_status(g.actor, person, data.get("status"), data.get("reason") or "",
-                           data.get("document_number") or "", data.get("changed_at"))
+    given = parse(StatusInput, json_body())
+    services.change_status(g.actor, person, given.status, given.reason, given.document_number,
+                           given.changed_at, document_date=given.document_date)
     db.session.commit()
     return person_response(person)
 

@@ -1,7 +1,4 @@
-"""JSON schemas of the API's bodies, used by the OpenAPI document."""
-
-from wanted.registry.models import CAUTION_FLAGS, DANGER_CLASSES, SEXES, STATUSES
-
+"""JSON schemas of the API's answers; the bodies it takes are the areas' input schemas."""
 
 def ref(name: str) -> dict:
     """Point to a schema of components/schemas."""
@@ -16,41 +13,8 @@ SCHEMAS: dict[str, dict] = {
     "Error": {
         "type": "object",
         "properties": {"error": {"type": "object", "properties": {
-            "code": STRING, "message": STRING,
+            "code": STRING, "message": STRING, "request_id": STRING,
             "fields": {"type": "object", "additionalProperties": STRING}}}},
-    },
-    "Decision": {
-        "type": "object",
-        "properties": {"number": STRING, "date": {**DATE, "nullable": True}, "agency": STRING,
-                       "issued_by": STRING},
-    },
-    "PersonInput": {
-        "type": "object",
-        "required": ["full_name"],
-        "properties": {
-            "full_name": STRING,
-            "aliases": {"type": "array", "items": STRING},
-            "sex": {"type": "string", "enum": list(SEXES)},
-            "birth_date": {**DATE, "nullable": True},
-            "birth_year": {"type": "integer", "nullable": True},
-            "birth_place": STRING, "ethnicity": STRING, "nationality": STRING,
-            "id_number": {"type": "string", "nullable": True, "pattern": "^[0-9]{9}([0-9]{3})?$"},
-            "registered_address": STRING, "last_known_address": STRING,
-            "description": STRING, "marks": STRING,
-            "caution_flags": {"type": "array", "items": {"type": "string",
-                                                         "enum": list(CAUTION_FLAGS)}},
-            "danger_class": {"type": "string", "enum": list(DANGER_CLASSES)},
-            "charges": {"type": "array", "items": STRING,
-                        "description": "Penal Code article numbers, e.g. \"173\""},
-            "decision": ref("Decision"),
-            "unit": {"type": "string", "description": "Unit code; default: the caller's unit"},
-            "assigned_officer": {"type": "string", "nullable": True},
-        },
-    },
-    "Person": {
-        "allOf": [ref("PersonInput"), {"type": "object", "properties": {
-            "id": {"type": "integer"}, "version": {"type": "integer"},
-            "status": {"type": "string", "enum": list(STATUSES)}}}],
     },
     "PersonPage": {
         "type": "object",

@@ -1,28 +1,52 @@
-"""The audit log page for admins, with the chain check."""
+"""The audit log page for admins: filters, pages, the chain check and a CSV export."""
 
-from datetime import datetime
-
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_login import current_user
 
 from wanted.audit import services
+from wanted.audit.schemas import AuditQuery
 from wanted.auth.session import roles_required
+from wanted.errors import ValidationFailed
+from wanted.extensions import db
+from wanted.validation import parse_query
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
-def parse_day(value: str | None) -> datetime | None:
-    """Read a YYYY-MM-DD filter; ignore what does not parse."""
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+@bp.app_template_global()
+def describe_chain(result: dict) -> str:
+    """Say in words what a chain check found."""
+    return services.describe(result)
+
+
+@bp.app_template_global()
+def readable_details(details: dict) -> str:
+    """Show an event's details as readable text."""
+    return services.readable_details(details)
 
 
 @bp.route("/")
 @roles_required("admin")
 def index():
-    events = services.list_events(
-        actor=request.args.get("actor") or None, action=request.args.get("action") or None,
-        object_ref=request.args.get("object") or None,
-        start=parse_day(request.args.get("from")), end=parse_day(request.args.get("to")))
-    return render_template("audit/index.html", events=events, chain=services.verify_chain())
+    chain = services.verify_chain(full=request.args.get("full") == "1")
+    db.session.commit()
+    try:
+        filters = services.parse_filters(request.args)
+    except ValidationFailed as err:
+        return render_template("audit/index.html", page=None, chain=chain, errors=err.fields,
+                               outcomes=services.OUTCOMES), 422
+    page = services.page_of_events(filters, parse_query(AuditQuery, request.args).page,
+                                   services.configured_per_page())
+    return render_template("audit/index.html", page=page, chain=chain, errors={},
+                           outcomes=services.OUTCOMES)
+
+
+@bp.route("/export.csv")
+@roles_required("admin")
+def export():
+    filters = services.parse_filters(request.args)
+    services.record("audit.export", actor=current_user, details=filters.as_details())
+    db.session.commit()
+    return Response(stream_with_context(services.export_csv(filters)),
+                    mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=audit.csv"})

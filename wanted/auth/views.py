@@ -22,6 +22,7 @@ from wanted.auth import services
 from wanted.auth.forms import LoginForm, PasswordForm, UnitForm, UserForm
 from wanted.auth.models import User
 from wanted.auth.session import roles_required
+from wanted.confirm import ask_confirmation, confirmed
 from wanted.errors import ServiceError
 from wanted.extensions import db
 from wanted.ratelimit import rate_limiter
@@ -111,6 +112,14 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "danger")
         return redirect(url_for("auth.users"))
+    if user.active and not confirmed():
+        return ask_confirmation(
+            _("Deactivate the account of %(name)s?", name=user.display_name),
+            [_("%(name)s can no longer sign in; a session already open ends at the next page.",
+               name=user.display_name),
+             _("Every API token of the account is revoked at once."),
+             _("The account's records and audit history stay; an admin can activate it again.")],
+            _("Yes, deactivate"), url_for("auth.users"))
     user.active = not user.active
     if not user.active:
         services.revoke_tokens(user)

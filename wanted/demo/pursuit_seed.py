@@ -6,7 +6,7 @@ Everything goes through the pursuit and oversight services, so the demo obeys th
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -178,11 +178,21 @@ def close_case(rng: random.Random, staff: Staff, person: WantedPerson, subject: 
                "surrendered": "Đối tượng ra đầu thú tại cơ quan Công an.",
                "deceased": "Xác minh đối tượng đã chết, có giấy chứng tử.",
                "withdrawn": "Quyết định truy nã bị hủy bỏ."}
-    pursuit.change_status(supervisor, person, ending, reasons[ending], "", at)
+    documents = {"arrested": "BB-BG", "surrendered": "BB-ĐT", "deceased": "XN-CT",
+                 "withdrawn": "QĐ-HBTN"}
+    pursuit.change_status(supervisor, person, ending, reasons[ending],
+                          f"{rng.randrange(1, 300)}/{documents[ending]}", at,
+                          document_date=local_day(at))
     if ending != "withdrawn" and rng.random() < 0.15:
         later = min(at + timedelta(days=rng.randrange(5, 30)), utcnow())
         pursuit.change_status(supervisor, person, "cancelled", "Đình nã theo quyết định.",
-                              f"{rng.randrange(1, 300)}/QĐ-ĐN", later)
+                              f"{rng.randrange(1, 300)}/QĐ-ĐN", later,
+                              document_date=local_day(later))
+
+
+def local_day(moment: datetime) -> date:
+    """Return the local calendar day of a stored UTC time."""
+    return moment.replace(tzinfo=UTC).astimezone(pursuit.local_zone()).date()
 
 
 def add_pending_hits(rng: random.Random, staff: Staff, wanted: list[WantedPerson],
@@ -191,9 +201,9 @@ def add_pending_hits(rng: random.Random, staff: Staff, wanted: list[WantedPerson
     for person, minutes in zip(rng.sample(wanted, k=min(2, len(wanted))), (25, 140),
                                strict=False):
         at = now - timedelta(minutes=minutes)
-        tip = pursuit.create_tip(staff.officer_for(rng, person), person, {
-            "received_at": at, "source": "match", "location": "",
-            "text": "Ảnh hiện trường khớp ứng viên (mạnh); cần xác minh."})
+        tip = pursuit.record_match_tip(staff.officer_for(rng, person), person,
+                                       text="Ảnh hiện trường khớp ứng viên (mạnh); cần xác minh.",
+                                       received_at=at)
         tip.created_at = at
 
 

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from wanted.auth import services as auth
 from wanted.errors import ServiceError
 from wanted.extensions import db
-from wanted.matching import bulk, engine, services
+from wanted.matching import bulk, engine, services, tasks
 from wanted.storage import photo_store
 
 faces_cli = AppGroup("faces", help="Face photos and the matching gallery.")
@@ -70,21 +70,28 @@ def save_outcome(actor, item: bulk.ImportItem, outcome) -> bool:
 @faces_cli.command("reindex")
 @click.option("--missing-only", is_flag=True, help="Only photos that have no faces yet.")
 def reindex(missing_only: bool) -> None:
-    """Find and encode the faces of registry photos again, then move the gallery version."""
+    """Find and encode the faces of registry photos again, then log a gallery reindex."""
     store = photo_store()
     config = current_app.config
-    count = 0
-    photos = list(bulk.registry_photos(missing_only))
+    photos = [(photo.id, photo.sha256) for photo in bulk.registry_photos(missing_only)]
+    services.release_transaction()
+    found = {}
+    # Encoding is the slow part; it runs before the write transaction, which stays short.
     with click.progressbar(photos, label="Reindexing") as bar:
-        for photo in bar:
-            photo.faces.clear()
-            db.session.flush()
-            found = engine.find_faces(engine.load_rgb(store.get(photo.sha256)),
-                                      model=config["FACE_MODEL"],
-                                      upsample=config["FACE_UPSAMPLE"],
-                                      max_side=config["FACE_MAX_SIDE"])
-            services.add_faces(photo, found)
-            count += len(found)
-    services.gallery_changed()
+        for photo_id, sha256 in bar:
+            found[photo_id] = engine.find_faces(
+                engine.load_rgb(store.get(sha256)), model=config["FACE_MODEL"],
+                upsample=config["FACE_UPSAMPLE"], max_side=config["FACE_MAX_SIDE"])
+    services.replace_faces(found)
     db.session.commit()
+    count = sum(len(faces) for faces in found.values())
     click.echo(f"{len(photos)} photo(s) reindexed, {count} face(s) found.")
+
+
+@faces_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run face searches from the RQ queue in this long-lived process (WANTED_REDIS_URL)."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("WANTED_REDIS_URL is not set: searches run inline.")
+    tasks.work(burst=burst)

@@ -19,7 +19,9 @@ class SearchForm(FlaskForm):
 class ReviewForm(FlaskForm):
     face = IntegerField(validators=[InputRequired()])
     person_id = IntegerField(validators=[InputRequired()])
-    decision = SelectField(_l("Your review"), choices=list(REVIEW_DECISION.items()))
+    decision = SelectField(_l("Your review"),
+                           choices=[("", _l("— choose —")), *REVIEW_DECISION.items()],
+                           default="", validators=[DataRequired(_l("Choose your review."))])
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 

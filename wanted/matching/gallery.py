@@ -147,9 +147,9 @@ class _Part:
         arrays = self.face_ids.nbytes + self.person_ids.nbytes + self.visible.nbytes
         return arrays + (self.index.nbytes if self.index else 0)
 
-    def hide_person(self, person_id: int) -> "_Part":
-        """Return this part with one person's faces hidden."""
-        return replace(self, visible=self.visible & (self.person_ids != person_id))
+    def hide_persons(self, person_ids: np.ndarray) -> "_Part":
+        """Return this part with some persons' faces hidden."""
+        return replace(self, visible=self.visible & ~np.isin(self.person_ids, person_ids))
 
 
 def _make_part(rows: Sequence[FaceRow], approximate: bool = False) -> _Part:
@@ -208,10 +208,16 @@ class Gallery:
 
     def remove_person(self, person_id: int) -> None:
         """Stop returning any face of a person."""
+        self.remove_persons([person_id])
+
+    def remove_persons(self, person_ids: Iterable[int]) -> None:
+        """Stop returning any face of these persons."""
+        ids = np.fromiter(person_ids, dtype=np.int64)
+        gone = set(ids.tolist())
         with self._write_lock:
-            self._recent_rows = [row for row in self._recent_rows if row[1] != person_id]
-            self._parts = (self._parts[0].hide_person(person_id),
-                           self._parts[1].hide_person(person_id))
+            self._recent_rows = [row for row in self._recent_rows if row[1] not in gone]
+            self._parts = (self._parts[0].hide_persons(ids),
+                           _make_part(self._recent_rows))
 
     def search(self, encoding: Encoding, *, k: int, max_distance: float) -> list[Candidate]:
         """Return up to k persons whose nearest face is within max_distance, nearest first."""

@@ -61,12 +61,32 @@ class Face(db.Model):
 
 
 class GalleryState(db.Model):
-    """A single row whose version moves on every change to the gallery's faces."""
+    """A single row whose version moves on every change to the gallery's faces.
+
+    Writers update it before adding their change, so the row lock orders the changes: a
+    version that a reader sees committed has every change up to it committed too.
+    """
 
     __tablename__ = "gallery_state"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+
+
+GALLERY_CHANGE_KINDS = ("face_added", "face_removed", "person_closed", "person_reopened",
+                        "reindex")
+
+
+class GalleryChange(db.Model):
+    """One change to the gallery, numbered by the version it moved the gallery to."""
+
+    __tablename__ = "gallery_changes"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int | None]  # no foreign key: the log outlives what it names
+    face_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MatchSearch(db.Model):

@@ -1,8 +1,9 @@
 """Rules of face matching: photo intake, the gallery kept in step, searches and reviews."""
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 from flask import current_app
@@ -12,14 +13,14 @@ from sqlalchemy import select, update
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import User
-from wanted.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from wanted.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from wanted.extensions import db
 from wanted.matching import engine
-from wanted.matching.gallery import DEFAULT_THRESHOLDS, Gallery, band
+from wanted.matching.gallery import DEFAULT_THRESHOLDS, Candidate, Gallery, band
 from wanted.matching.imaging import CheckedImage, ImageRejected, check_image
 from wanted.matching.models import (
-    REVIEW_DECISIONS,
     Face,
+    GalleryChange,
     GalleryState,
     MatchCandidate,
     MatchFace,
@@ -27,13 +28,16 @@ from wanted.matching.models import (
     MatchSearch,
     Photo,
 )
+from wanted.matching.schemas import ReviewInput, SearchRequest
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store
 from wanted.timeutil import utcnow
+from wanted.validation import parse
 
-# Status changes are found by their time; this margin covers clocks of different machines.
-CATCH_UP_MARGIN = timedelta(minutes=5)
+# A process further behind than this many changes rebuilds its gallery rather than replaying.
+REBUILD_AFTER_CHANGES = 20_000
+CATCH_UP_CHUNK = 1000
 
 
 class PhotoRejected(ServiceError):
@@ -100,37 +104,45 @@ def encoding_slots() -> threading.BoundedSemaphore:
     return extensions["face_slots"]
 
 
-# --- the gallery version and each process's copy of the gallery -----------------------------
+# --- the gallery change log and each process's copy of the gallery ----------------------------
 
 def gallery_version() -> int:
     """Return the gallery version stored in the database (0 before any change)."""
     return db.session.scalar(select(GalleryState.version).where(GalleryState.id == 1)) or 0
 
 
-def gallery_changed() -> int:
-    """Move the gallery version on (a face or a person's status changed); return it."""
+def gallery_changed(kind: str, person_id: int | None = None, face_id: int | None = None) -> int:
+    """Log a change to the gallery under the next version and return that version."""
+    # The UPDATE takes the row lock first, so versions commit in the order they are given.
     updated = db.session.execute(
         update(GalleryState).where(GalleryState.id == 1)
         .values(version=GalleryState.version + 1)).rowcount
     if not updated:
         db.session.add(GalleryState(id=1, version=1))
+        db.session.flush()
+    version = gallery_version()
+    db.session.add(GalleryChange(version=version, kind=kind, person_id=person_id,
+                                 face_id=face_id))
     db.session.flush()
-    return gallery_version()
+    return version
+
+
+def person_status_changed(person_id: int, wanted: bool) -> None:
+    """Log that a person left the gallery (closed) or came back (reopened)."""
+    gallery_changed("person_reopened" if wanted else "person_closed", person_id=person_id)
 
 
 @dataclass
 class SyncedGallery:
-    """A process's gallery and how far it has caught up with the database."""
+    """A process's gallery and the log version it has caught up to."""
 
     gallery: Gallery
     version: int = -1
-    synced_at: datetime | None = None
-    face_ids: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def current_gallery() -> Gallery:
-    """Return this process's gallery after catching up with the database version."""
+    """Return this process's gallery after catching up with the database's change log."""
     extensions = current_app.extensions
     if "face_gallery" not in extensions:
         extensions["face_gallery"] = SyncedGallery(
@@ -144,34 +156,35 @@ def current_gallery() -> Gallery:
     return synced.gallery
 
 
-def active_faces(since: datetime | None = None):
-    """Select (face id, person id, encoding) of persons still wanted, optionally recent only."""
+def active_faces(person_ids: Sequence[int] | None = None) -> list:
+    """Select (face id, person id, encoding) of persons still wanted, or of some of them."""
     query = (select(Face.id, Face.person_id, Face.encoding)
              .join(WantedPerson, WantedPerson.id == Face.person_id)
-             .where(WantedPerson.status == "wanted"))
-    if since is not None:
-        query = query.where(Face.created_at >= since)
-    return db.session.execute(query).all()
+             .where(WantedPerson.status == "wanted").order_by(Face.id))
+    if person_ids is None:
+        return list(db.session.execute(query))
+    return [row for chunk in range(0, len(person_ids), CATCH_UP_CHUNK)
+            for row in db.session.execute(
+                query.where(Face.person_id.in_(person_ids[chunk:chunk + CATCH_UP_CHUNK])))]
 
 
 def catch_up(synced: SyncedGallery, version: int) -> None:
-    """Bring the gallery to `version`: everything at first, then only what changed since."""
-    now = utcnow()
-    if synced.synced_at is None:
-        rows = active_faces()
-        synced.gallery.build(rows)
-        synced.face_ids = {row[0] for row in rows}
+    """Bring the gallery to `version`: built whole at first or after a reindex, else per person.
+
+    Every person a logged change names is taken out and put back with the faces they have now,
+    so the order of the changes and later ones already visible cannot leave a face wrong.
+    """
+    changes = [] if synced.version < 0 else db.session.execute(
+        select(GalleryChange.kind, GalleryChange.person_id)
+        .where(GalleryChange.version > synced.version, GalleryChange.version <= version)).all()
+    if synced.version < 0 or len(changes) > REBUILD_AFTER_CHANGES or any(
+            kind == "reindex" for kind, _ in changes):
+        synced.gallery.build(active_faces())
     else:
-        since = synced.synced_at - CATCH_UP_MARGIN
-        new = [row for row in active_faces(since) if row[0] not in synced.face_ids]
-        synced.gallery.add(new)
-        synced.face_ids.update(row[0] for row in new)
-        # updated_at is the server's clock at the change; a status change may be backdated.
-        closed = db.session.scalars(select(WantedPerson.id).where(
-            WantedPerson.status != "wanted", WantedPerson.updated_at >= since))
-        for person_id in closed:
-            synced.gallery.remove_person(person_id)
-    synced.version, synced.synced_at = version, now
+        persons = sorted({person_id for _, person_id in changes if person_id is not None})
+        synced.gallery.remove_persons(persons)
+        synced.gallery.add(active_faces(persons))
+    synced.version = version
 
 
 # --- registry photos --------------------------------------------------------------------------
@@ -224,15 +237,58 @@ def save_registry_photo(actor: User, person: WantedPerson, check: PhotoCheck,
 
 
 def add_faces(photo: Photo, faces: list[engine.DetectedFace]) -> None:
-    """Record a photo's faces and move the gallery version on."""
-    for face in faces:
-        top, right, bottom, left = face.box
-        db.session.add(Face(photo=photo, person_id=photo.person_id, top=top, right=right,
-                            bottom=bottom, left=left, model=face.model, quality=face.quality,
-                            encoding=np.asarray(face.encoding, "<f4").tobytes()))
+    """Record a photo's faces and log each one in the gallery's change log."""
+    rows = [_face_row(photo, face) for face in faces]
+    db.session.add_all(rows)
     db.session.flush()
-    if faces:
-        gallery_changed()
+    for row in rows:
+        gallery_changed("face_added", person_id=photo.person_id, face_id=row.id)
+
+
+def _face_row(photo: Photo, face: engine.DetectedFace) -> Face:
+    """Return the database row of a detected face of a photo."""
+    top, right, bottom, left = face.box
+    return Face(photo=photo, person_id=photo.person_id, top=top, right=right, bottom=bottom,
+                left=left, model=face.model, quality=face.quality,
+                encoding=np.asarray(face.encoding, "<f4").tobytes())
+
+
+def replace_faces(found: dict[int, list[engine.DetectedFace]]) -> None:
+    """Replace the faces of registry photos (by photo id) and log one gallery reindex."""
+    ids = list(found)
+    for chunk in range(0, len(ids), CATCH_UP_CHUNK):
+        for photo in db.session.scalars(
+                select(Photo).where(Photo.id.in_(ids[chunk:chunk + CATCH_UP_CHUNK]))):
+            photo.faces.clear()
+            db.session.flush()
+            db.session.add_all(_face_row(photo, face) for face in found[photo.id])
+    db.session.flush()
+    gallery_changed("reindex")
+
+
+def release_transaction() -> None:
+    """End the current transaction so that slow work that follows holds no database lock.
+
+    Called only after reads (or writes the caller means to keep): it commits what is there.
+    """
+    db.session.commit()
+
+
+def delete_registry_photo(actor: User, person: WantedPerson, photo_id: int) -> None:
+    """Remove one of a person's registry photos and take its faces out of the gallery."""
+    registry.ensure_can_work_on(actor, person, "photo.delete")
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.person_id != person.id or photo.kind != "registry":
+        raise NotFound(_("No such photo of this person."))
+    for face in photo.faces:
+        gallery_changed("face_removed", person_id=person.id, face_id=face.id)
+    was_primary = photo.is_primary
+    db.session.delete(photo)
+    db.session.flush()
+    if was_primary and (photos := person_photos(person.id)):
+        photos[0].is_primary = True
+    audit.record("photo.delete", actor=actor, object_type="person", object_id=person.id,
+                 details={"photo": photo_id, "sha256": photo.sha256})
 
 
 def duplicate_persons(check: PhotoCheck) -> list[tuple[WantedPerson, float]]:
@@ -259,18 +315,14 @@ def person_photos(person_id: int) -> list[Photo]:
 def validate_search_request(purpose: str | None, case_ref: str | None) -> tuple[str, str]:
     """Require a purpose and a case reference for every search (422 naming what is missing)."""
     errors = {}
-    purpose, case_ref = (purpose or "").strip(), (case_ref or "").strip()
-    if not purpose:
+    if not (purpose or "").strip():
         errors["purpose"] = _("Say why you search (the purpose).")
-    elif len(purpose) > 300:
-        errors["purpose"] = _("At most %(n)d characters.", n=300)
-    if not case_ref:
+    if not (case_ref or "").strip():
         errors["case_ref"] = _("Give the case reference.")
-    elif len(case_ref) > 100:
-        errors["case_ref"] = _("At most %(n)d characters.", n=100)
     if errors:
         raise ValidationFailed(_("A search needs a purpose and a case reference."), errors)
-    return purpose, case_ref
+    given = parse(SearchRequest, {"purpose": purpose, "case_ref": case_ref})
+    return given.purpose, given.case_ref
 
 
 def start_search(actor: User, data: bytes, purpose: str | None,
@@ -294,16 +346,15 @@ def start_search(actor: User, data: bytes, purpose: str | None,
 def run_search(search: MatchSearch) -> MatchSearch:
     """Find the faces of a pending search's photo and list candidates for each."""
     faces = detect_faces(photo_store().get(search.photo.sha256))
-    gallery = current_gallery()
-    search.gallery_version = gallery_version()
-    search.gallery_size = len(gallery)
     limits = search.thresholds
-    for index, face in enumerate(faces):
+    found = gallery_hits(faces, k=search.k, max_distance=limits["weak"])
+    search.gallery_version = gallery_version()
+    search.gallery_size = gallery_size()
+    for index, (face, hits) in enumerate(zip(faces, found, strict=True)):
         top, right, bottom, left = face.box
         row = MatchFace(index=index, top=top, right=right, bottom=bottom, left=left,
                         quality=face.quality)
         search.faces.append(row)
-        hits = gallery.search(face.encoding, k=search.k, max_distance=limits["weak"])
         for rank, hit in enumerate(hits):
             row.candidates.append(MatchCandidate(
                 person_id=hit.person_id, gallery_face_id=hit.face_id, rank=rank,
@@ -318,6 +369,21 @@ def run_search(search: MatchSearch) -> MatchSearch:
                      "candidates": [[(c.person_id, c.distance, c.band) for c in f.candidates]
                                     for f in search.faces]})
     return search
+
+
+def gallery_hits(faces: list[engine.DetectedFace], *, k: int,
+                 max_distance: float) -> list[list[Candidate]]:
+    """Search the gallery for each face; only faces still in the database are returned."""
+    for _attempt in range(2):
+        gallery = current_gallery()
+        found = [gallery.search(face.encoding, k=k, max_distance=max_distance)
+                 for face in faces]
+        ids = {hit.face_id for hits in found for hit in hits}
+        existing = set(db.session.scalars(select(Face.id).where(Face.id.in_(ids)))) if ids else ids
+        if existing == ids:
+            return found
+        # A change committed after this process caught up: catch up again and search again.
+    return [[hit for hit in hits if hit.face_id in existing] for hits in found]
 
 
 def empty_gallery_message() -> str:
@@ -356,11 +422,24 @@ def get_search(actor: User, search_id: int) -> MatchSearch:
     return search
 
 
-def view_search(actor: User, search_id: int) -> MatchSearch:
-    """Return a search and audit that the actor looked at it."""
+def view_search(actor: User, search_id: int, waiting: bool = False) -> MatchSearch:
+    """Return a search and audit that the actor looked at it.
+
+    A page that refreshes itself while its search runs (`waiting`) is not audited at each
+    refresh: there is nothing new to see until the search is done or failed.
+    """
     search = get_search(actor, search_id)
-    audit.record("match.view", actor=actor, object_type="match", object_id=search.id)
+    expire_if_stale(search)
+    if not (waiting and search.status == "pending"):
+        audit.record("match.view", actor=actor, object_type="match", object_id=search.id)
     return search
+
+
+def expire_if_stale(search: MatchSearch) -> None:
+    """Fail a search still pending long after any worker would have finished it."""
+    limit = timedelta(seconds=current_app.config["MATCH_PENDING_TIMEOUT"])
+    if search.status == "pending" and utcnow() - search.created_at > limit:
+        fail_search(search, _("No search worker finished this search in time. Try again."))
 
 
 def visible_searches(actor: User, limit: int = 100) -> list[MatchSearch]:
@@ -374,6 +453,12 @@ def visible_searches(actor: User, limit: int = 100) -> list[MatchSearch]:
     return list(db.session.scalars(query))
 
 
+def find_candidate(search: MatchSearch, face_index: int, person_id: int) -> MatchCandidate | None:
+    """Return the candidate of one face of a search, or None."""
+    return next((c for f in search.faces if f.index == face_index for c in f.candidates
+                 if c.person_id == person_id), None)
+
+
 def review_candidate(actor: User, search: MatchSearch, face_index: int, person_id: int,
                      decision: str, note: str = "") -> MatchReview:
     """Record a person's judgement of a candidate; a 'candidate' review becomes a Tip."""
@@ -381,18 +466,22 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
         raise Forbidden(_("You may not review this search."),
                         audit={"action": "match.review", "actor": actor,
                                "object_type": "match", "object_id": search.id})
-    errors = {}
-    if decision not in REVIEW_DECISIONS:
-        errors["decision"] = _("Must be one of: %(values)s.", values=", ".join(REVIEW_DECISIONS))
-    if not isinstance(note, str) or len(note) > 2000:
-        errors["note"] = _("At most %(n)d characters.", n=2000)
-    candidate = next((c for f in search.faces if f.index == face_index for c in f.candidates
-                      if c.person_id == person_id), None)
+    given = parse(ReviewInput, {"face": face_index, "person_id": person_id,
+                                "decision": decision, "note": note})
+    candidate = find_candidate(search, given.face, given.person_id)
     if candidate is None:
-        errors["person_id"] = _("This person is not a candidate for that face.")
-    if errors:
-        raise ValidationFailed(_("The review is not valid."), errors)
-    review = MatchReview(candidate=candidate, decision=decision, note=note.strip(),
+        raise ValidationFailed(_("The review is not valid."), {
+            "person_id": _("This person is not a candidate for that face.")})
+    note = given.note
+    if decision == "candidate" and any(r.reviewer_id == actor.id and r.decision == "candidate"
+                                       for r in candidate.reviews):
+        raise Conflict(_("You have already raised this hit; another officer confirms it."),
+                       code="hit_already_raised",
+                       audit={"action": "match.review", "actor": actor, "object_type": "match",
+                              "object_id": search.id,
+                              "details": {"face": face_index, "person": person_id,
+                                          "decision": decision}})
+    review = MatchReview(candidate=candidate, decision=decision, note=note,
                          reviewer=actor)
     if decision == "candidate":
         review.tip_id = tip_from_review(actor, search, candidate, note).id

@@ -1,8 +1,11 @@
 """Where a match search runs: inline within a bound, or on the RQ queue when Redis is set."""
 
+import logging
+
 from flask import Flask, current_app, has_app_context
+from flask_babel import gettext as _
 from redis import Redis
-from rq import Queue
+from rq import Callback, Queue, SimpleWorker
 
 from wanted.errors import ServiceError
 from wanted.extensions import db
@@ -26,13 +29,17 @@ def dispatch(search: MatchSearch) -> MatchSearch:
     if not uses_queue():
         return services.run_search(search)
     db.session.commit()
-    search_queue().enqueue(run_queued_search, search.id, job_timeout=300,
-                           job_id=f"match-{search.id}")
+    search_queue().enqueue(run_queued_search, search.id, job_timeout=JOB_TIMEOUT,
+                           job_id=f"match-{search.id}", on_failure=Callback(job_failed))
     return search
 
 
+JOB_TIMEOUT = 300
+log = logging.getLogger(__name__)
+
+
 def run_queued_search(search_id: int) -> str:
-    """Run a queued search in a worker and return its final status."""
+    """Run a queued search in a worker and return its final status; any error fails it."""
     app = current_app._get_current_object() if has_app_context() else _worker_app()
     with app.app_context():
         search = db.session.get(MatchSearch, search_id)
@@ -41,11 +48,40 @@ def run_queued_search(search_id: int) -> str:
         try:
             services.run_search(search)
         except ServiceError as err:
-            db.session.rollback()
-            search = db.session.get(MatchSearch, search_id)
-            services.fail_search(search, err.message)
+            return fail(search_id, err.message)
+        except Exception:
+            log.exception("match search %s failed", search_id)
+            return fail(search_id, _("The photo could not be processed by the search worker."))
         db.session.commit()
         return search.status
+
+
+def fail(search_id: int, reason: str) -> str:
+    """Roll back a search's partial work and store it as failed with the reason."""
+    db.session.rollback()
+    search = db.session.get(MatchSearch, search_id)
+    if search is not None and search.status == "pending":
+        services.fail_search(search, reason)
+        db.session.commit()
+    return "failed"
+
+
+def job_failed(job, connection, exc_type, exc_value, traceback) -> None:
+    """Store a search whose job died (a timeout, say) as failed rather than pending forever."""
+    app = current_app._get_current_object() if has_app_context() else _worker_app()
+    with app.app_context():
+        fail(job.args[0], _("The search worker stopped before the search finished."))
+
+
+def work(burst: bool = False) -> None:
+    """Serve the search queue in this process, one job after another, the gallery kept warm."""
+    queue = search_queue()
+    services.current_gallery()
+    db.session.commit()
+    # SimpleWorker runs each job here instead of in a forked child: the app, the face models
+    # and the gallery are built once, not per search.
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst,
+                                                            with_scheduler=False)
 
 
 _APP: Flask | None = None

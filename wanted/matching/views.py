@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from wanted.confirm import ask_confirmation, confirmed
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.matching import services, tasks
@@ -73,7 +75,8 @@ def new_search():
 
 @bp.route("/matches/<int:search_id>")
 def search(search_id: int):
-    found = services.view_search(current_user, search_id)
+    found = services.view_search(current_user, search_id,
+                                 waiting=request.args.get("waiting") == "1")
     db.session.commit()
     return render_template("matching/search.html", search=found, review_form=ReviewForm(),
                            persons_photos=services.primary_photos_of(found))
@@ -83,7 +86,7 @@ def search(search_id: int):
 def face_crop(search_id: int, index: int):
     found = services.get_search(current_user, search_id)
     face = next((f for f in found.faces if f.index == index), None)
-    if face is None:
+    if face is None or found.photo is None:  # no photo: removed under the retention rule
         abort(404)
     data = crop_jpeg(photo_store().get(found.photo.sha256), tuple(face.box))
     return jpeg_response(data, f"{found.photo.sha256}-{index}")
@@ -93,19 +96,37 @@ def face_crop(search_id: int, index: int):
 def review(search_id: int):
     found = services.get_search(current_user, search_id)
     form = ReviewForm()
+    back = url_for("matching.search", search_id=search_id)
     if not form.validate_on_submit():
-        flash(_("The review is not valid."), "danger")
-        return redirect(url_for("matching.search", search_id=search_id))
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        return redirect(back + f"#face-{form.face.data or 0}")
+    if form.decision.data == "candidate" and not confirmed():
+        candidate = services.find_candidate(found, form.face.data, form.person_id.data)
+        if candidate is not None:
+            return ask_confirmation(*hit_confirmation(candidate, back))
     try:
         services.review_candidate(current_user, found, form.face.data, form.person_id.data,
                                   form.decision.data, form.note.data or "")
     except ValidationFailed as err:
         db.session.rollback()
         flash(" ".join(err.fields.values()) or err.message, "danger")
-        return redirect(url_for("matching.search", search_id=search_id))
+        return redirect(back)
     db.session.commit()
-    flash(_("Review recorded."), "success")
-    return redirect(url_for("matching.search", search_id=search_id) + f"#face-{form.face.data}")
+    flash(_("Hit raised: the owning unit must confirm it.") if form.decision.data == "candidate"
+          else _("Review recorded."), "success")
+    return redirect(back + f"#face-{form.face.data}")
+
+
+def hit_confirmation(candidate, back: str) -> tuple:
+    """Spell out what raising a hit does: title, consequences, button, way back."""
+    person = candidate.person
+    return (_("Raise a hit on %(name)s?", name=person.full_name), [
+        _("%(unit)s, the owning unit, is alerted at once: every officer there sees the hit.",
+          unit=person.unit.name),
+        _("A face match is a lead, not an identification: another officer or a supervisor of "
+          "that unit must verify it, then confirm or dismiss it. You cannot do so yourself."),
+        _("The hit goes on the person's timeline and into the audit log, in your name."),
+    ], _("Yes, raise the hit"), back, "warning")
 
 
 def confirm_serializer() -> URLSafeTimedSerializer:
@@ -132,6 +153,14 @@ def add_photo(person_id: int):
                                check=check, duplicates=services.duplicate_persons(check))
     return render_template("matching/add_photo.html", form=form, person=person), (
         422 if form.errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/photos/<int:photo_id>/delete", methods=["POST"])
+def delete_photo(person_id: int, photo_id: int):
+    services.delete_registry_photo(current_user, registry.get_person(person_id), photo_id)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for("registry.person", person_id=person_id))
 
 
 @bp.route("/persons/<int:person_id>/photos/confirm", methods=["POST"])

@@ -15,6 +15,7 @@ from wanted.extensions import db
 from wanted.labels import DANGER_CLASS, SEX, STATUS
 from wanted.registry.models import WantedPerson
 from wanted.registry.services import SearchFilters, filtered_query, search_order
+from wanted.validation import CONTROL_IN_LINES
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx":
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -32,10 +33,16 @@ class Table:
 
 
 def safe(value):
-    """Return a cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Return a cell value that no spreadsheet will run as a formula and every format can hold.
+
+    Control characters (but tab and line breaks) and lone surrogates are dropped: XLSX cannot
+    hold them and UTF-8 cannot encode a surrogate; text stored before the schemas refused them
+    must not break the export of the whole registry.
+    """
+    if not isinstance(value, str):
+        return value
+    value = CONTROL_IN_LINES.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(table: Table) -> bytes:
@@ -52,7 +59,7 @@ def to_xlsx(table: Table) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = table.title[:31]
-    sheet.append(table.header)
+    sheet.append([safe(v) for v in table.header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from wanted.oversight.services import MAX_TARGET
+from wanted.oversight.schemas import MAX_TARGET
 
 
 class TargetForm(Form):

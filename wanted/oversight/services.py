@@ -14,15 +14,16 @@ from wanted.auth.models import Unit, User
 from wanted.errors import Forbidden, NotFound, ValidationFailed
 from wanted.extensions import db
 from wanted.oversight.models import Campaign, CampaignTarget
+from wanted.oversight.schemas import CampaignInput, StatsQuery, Target
 from wanted.pursuit.models import ArrestAttempt, OutreachContact, StatusChange, Tip
 from wanted.pursuit.services import day_start_utc, local_today, local_zone
 from wanted.registry.models import STATUSES, WantedPerson
 from wanted.timeutil import utcnow
+from wanted.validation import FIRST_DAY, LAST_DAY, parse, parse_query
 
 # Status changes that count as results for the chart and for campaign progress.
 RESULTS = ("arrested", "surrendered")
 CHART_WEEKS = 26
-MAX_TARGET = 100_000
 
 
 @dataclass
@@ -34,8 +35,9 @@ class Period:
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """Return the stored-time bounds: from the start of `start` to the end of `end`."""
-        return (day_start_utc(self.start) if self.start else None,
-                day_start_utc(self.end + timedelta(days=1)) if self.end else None)
+        # Clamped to the calendar the schemas allow, so that no stored date can overflow.
+        return (day_start_utc(max(self.start, FIRST_DAY)) if self.start else None,
+                day_start_utc(min(self.end, LAST_DAY) + timedelta(days=1)) if self.end else None)
 
     def where(self, column) -> list:
         """Return conditions keeping `column` inside the period."""
@@ -46,38 +48,28 @@ class Period:
 
 def parse_stats_args(actor: User, args) -> tuple[Unit, Period, Campaign | None]:
     """Read unit, campaign and from/to from query arguments; 422 naming a bad field."""
+    query = parse_query(StatsQuery, args)
     errors: dict[str, str] = {}
-    start, end = (_date_arg(args, name, errors) for name in ("from", "to"))
     campaign = None
-    if args.get("campaign"):
-        raw = args["campaign"]
-        campaign = db.session.get(Campaign, int(raw)) if raw.isdigit() else None
+    if query.campaign is not None:
+        campaign = db.session.get(Campaign, query.campaign)
         if campaign is None:
             errors["campaign"] = _("No such campaign.")
     unit = actor.unit
-    if args.get("unit"):
-        unit = db.session.scalar(select(Unit).where(Unit.code == args["unit"]))
+    if query.unit:
+        unit = db.session.scalar(select(Unit).where(Unit.code == query.unit))
         if unit is None:
             errors["unit"] = _("Unknown unit.")
-    if start and end and end < start:
-        errors["to"] = _("The end comes before the start.")
     if errors:
         raise ValidationFailed(_("Some filters are not valid."), errors)
+    start, end = query.start, query.end
     if campaign:
         start, end = start or campaign.starts_on, end or campaign.ends_on
+        if end < start:
+            raise ValidationFailed(_("Some filters are not valid."),
+                                   {"to": _("The end comes before the start.")})
     ensure_can_oversee(actor, unit)
     return unit, Period(start, end), campaign
-
-
-def _date_arg(args, name: str, errors: dict) -> date | None:
-    raw = args.get(name) or ""
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("Must be a date as YYYY-MM-DD.")
-        return None
 
 
 def ensure_can_oversee(actor: User, unit: Unit) -> None:
@@ -278,26 +270,14 @@ def create_campaign(actor: User, data: dict) -> Campaign:
     if actor.role != "supervisor":
         raise Forbidden(_("Only a supervisor creates a campaign."),
                         audit={"action": "campaign.create", "actor": actor})
-    if not isinstance(data, dict):
-        raise ValidationFailed(_("Send a JSON object."))
+    given = parse(CampaignInput, data)
     errors: dict[str, str] = {}
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        errors["name"] = _("A name of at most 200 characters is required.")
-    description = data.get("description") or ""
-    if not isinstance(description, str) or len(description) > 5000:
-        errors["description"] = _("At most %(n)d characters.", n=5000)
-    starts_on, ends_on = (_date_arg(data, key, errors) for key in ("starts_on", "ends_on"))
-    for key, value in (("starts_on", starts_on), ("ends_on", ends_on)):
-        if value is None and key not in errors:
-            errors[key] = _("This field is required.")
-    if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = _("The end comes before the start.")
-    targets = _targets(actor, data.get("targets"), errors)
+    targets = _targets(actor, given.targets, errors)
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
-    campaign = Campaign(name=name.strip(), description=description.strip(), starts_on=starts_on,
-                        ends_on=ends_on, created_by=actor, targets=targets)
+    campaign = Campaign(name=given.name, description=given.description,
+                        starts_on=given.starts_on, ends_on=given.ends_on, created_by=actor,
+                        targets=targets)
     db.session.add(campaign)
     db.session.flush()
     audit.record("campaign.create", actor=actor, object_type="campaign", object_id=campaign.id,
@@ -305,24 +285,16 @@ def create_campaign(actor: User, data: dict) -> Campaign:
     return campaign
 
 
-def _targets(actor: User, value, errors: dict) -> list[CampaignTarget]:
-    if not isinstance(value, list) or not value:
-        errors["targets"] = _("Give at least one unit with its targets.")
-        return []
+def _targets(actor: User, given: list[Target], errors: dict) -> list[CampaignTarget]:
     targets, seen = [], set()
-    for item in value:
-        item = item if isinstance(item, dict) else {}
-        unit = db.session.scalar(select(Unit).where(Unit.code == str(item.get("unit"))))
-        numbers = [item.get("arrests", 0), item.get("surrenders", 0)]
+    for item in given:
+        unit = db.session.scalar(select(Unit).where(Unit.code == item.unit))
         if unit is None or unit.id in seen:
-            errors["targets"] = _("Unknown or repeated unit: %(u)s.", u=item.get("unit"))
+            errors["targets"] = _("Unknown or repeated unit: %(u)s.", u=item.unit)
         elif not auth.in_scope(actor, unit.id):
             errors["targets"] = _("%(u)s is not a unit you oversee.", u=unit.name)
-        elif not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_TARGET
-                     for n in numbers):
-            errors["targets"] = _("Targets are whole numbers from 0 to %(n)d.", n=MAX_TARGET)
         else:
             seen.add(unit.id)
-            targets.append(CampaignTarget(unit=unit, arrests_target=numbers[0],
-                                          surrenders_target=numbers[1]))
+            targets.append(CampaignTarget(unit=unit, arrests_target=item.arrests,
+                                          surrenders_target=item.surrenders))
     return targets

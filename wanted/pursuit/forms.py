@@ -28,6 +28,7 @@ TIP_SOURCE = {"officer": _l("An officer"), "public": _l("The public"),
 TIP_STATUS = {"new": _l("New"), "verifying": _l("Being verified"), "confirmed": _l("Confirmed"),
               "false": _l("False")}
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
+REOPEN = _l("Reopen the case (back to wanted)")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -96,16 +97,26 @@ class TipForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("New status"))
+    document_number = StringField(_l("Document number"), validators=[Length(max=64)])
+    document_date = DateField(_l("Document date"), validators=[Optional()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
-    document_number = StringField(_l("Decision number"), validators=[Length(max=64)])
 
     def set_choices(self, statuses: tuple[str, ...]) -> None:
-        """Offer only the statuses the person may move to."""
-        self.status.choices = [(s, STATUS[s]) for s in statuses]
+        """Offer only the statuses the person may move to; "wanted" is a reopening."""
+        self.status.choices = [(s, REOPEN if s == "wanted" else STATUS[s]) for s in statuses]
 
     def validate_document_number(self, field: StringField) -> None:
-        if self.status.data == "cancelled" and not (field.data or "").strip():
-            raise ValidationError(_l("Cancelling a wanted notice needs the decision number."))
+        if self.status.data != "wanted" and not (field.data or "").strip():
+            raise ValidationError(_l("Closing a case needs the number of its document."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then require the document date of a closure."""
+        valid = super().validate(extra_validators)
+        date_field = self.document_date
+        if self.status.data != "wanted" and date_field.data is None and not date_field.errors:
+            date_field.errors = [_l("Closing a case needs the date of its document.")]
+            return False
+        return valid
 
 
 class ReassignForm(FlaskForm):

@@ -29,6 +29,7 @@ class StatusChange(db.Model):
     to_status: Mapped[str] = mapped_column(String(16), index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     document_number: Mapped[str] = mapped_column(String(64), default="")
+    document_date: Mapped[date | None]
     changed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # The unit credited with the change (the person's unit at the time), for progress by unit.

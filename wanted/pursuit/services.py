@@ -1,10 +1,8 @@
 """Rules of the pursuit: outreach, arrest attempts, tips, follow-ups, status changes, timeline."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,25 +16,26 @@ from wanted.extensions import db
 from wanted.matching import services as matching
 from wanted.matching.models import MatchCandidate, MatchFace, MatchReview
 from wanted.pursuit.models import (
-    ATTEMPT_OUTCOMES,
-    CHANNELS,
-    OUTREACH_OUTCOMES,
-    TIP_SOURCES,
     ArrestAttempt,
     OutreachContact,
     StatusChange,
     Tip,
 )
-from wanted.registry.models import STATUSES, WantedPerson
+from wanted.pursuit.schemas import AttemptInput, OutreachInput, StatusInput, TipInput
+from wanted.registry.models import WantedPerson
 from wanted.registry.services import ensure_can_work_on
 from wanted.timeutil import utcnow
+from wanted.validation import local_zone, parse
 
-# Where a status may move; every other move is refused with 409.
+# Where a status may move; every other move is refused with 409. A closed case may be reopened
+# (back to "wanted") by a supervisor of the owning unit, with a reason.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "wanted": ("arrested", "surrendered", "deceased", "withdrawn"),
-    "arrested": ("cancelled",),
-    "surrendered": ("cancelled",),
-    "deceased": ("cancelled",),
+    "arrested": ("cancelled", "wanted"),
+    "surrendered": ("cancelled", "wanted"),
+    "deceased": ("cancelled", "wanted"),
+    "cancelled": ("wanted",),
+    "withdrawn": ("wanted",),
 }
 # Where a tip may move when someone settles it.
 TIP_MOVES: dict[str, tuple[str, ...]] = {
@@ -47,13 +46,6 @@ TIP_MOVES: dict[str, tuple[str, ...]] = {
 FOLLOW_UP_KINDS: dict[str, type] = {
     "outreach": OutreachContact, "attempt": ArrestAttempt, "tip": Tip,
 }
-# Clock skew tolerated on times said to be "now" by a phone or another server.
-FUTURE_SLACK = timedelta(minutes=10)
-
-
-def local_zone() -> ZoneInfo:
-    """Return the installation's time zone."""
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def local_today() -> date:
@@ -67,74 +59,14 @@ def day_start_utc(day: date) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _moment(value, name: str, errors: dict) -> datetime:
-    """Read a time: a datetime is naive UTC; an ISO string without offset is local time."""
-    if value in (None, ""):
-        return utcnow()
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else \
-            value.astimezone(UTC).replace(tzinfo=None)
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        errors[name] = _("Must be a date and time as YYYY-MM-DDTHH:MM.")
-        return utcnow()
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=local_zone())
-    moment = parsed.astimezone(UTC).replace(tzinfo=None)
-    if moment > utcnow() + FUTURE_SLACK:
-        errors[name] = _("Cannot be in the future.")
-    return moment
-
-
-def _day(value, name: str, errors: dict) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else _bad_day(name, errors)
-    except ValueError:
-        return _bad_day(name, errors)
-
-
-def _bad_day(name: str, errors: dict) -> None:
-    errors[name] = _("Must be a date as YYYY-MM-DD.")
-
-
-def _text(data: dict, name: str, limit: int, errors: dict, required: bool = False) -> str:
-    value = data.get(name)
+def _moment(value: datetime | None) -> datetime:
+    """Return a checked (aware) moment as stored, naive UTC; absent is now."""
     if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[name] = _("Must be text.")
-        return ""
-    if len(value) > limit:
-        errors[name] = _("At most %(n)d characters.", n=limit)
-    elif required and not value.strip():
-        errors[name] = _("This field is required.")
-    return value.strip()
+        return utcnow()
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _choice(data: dict, name: str, allowed: tuple[str, ...], errors: dict) -> str:
-    value = data.get(name)
-    if value not in allowed:
-        errors[name] = _("Must be one of: %(values)s.", values=", ".join(allowed))
-        return ""
-    return value
-
-
-def _check(data, known: set[str], errors: dict) -> None:
-    if not isinstance(data, dict):
-        raise ValidationFailed(_("Send a JSON object."))
-    for name in set(data) - known:
-        errors[name] = _("Unknown field.")
-
-
-def _follow_up(data: dict, since: datetime, errors: dict) -> date | None:
-    follow_up = _day(data.get("follow_up_on"), "follow_up_on", errors)
+def _follow_up(follow_up: date | None, since: datetime, errors: dict) -> date | None:
     if follow_up and follow_up < since.date():
         errors["follow_up_on"] = _("A follow-up cannot be set before the event.")
     return follow_up
@@ -154,18 +86,13 @@ def touch(person: WantedPerson, at: datetime) -> None:
 def log_outreach(actor: User, person: WantedPerson, data: dict) -> OutreachContact:
     """Record a persuasion contact about the person."""
     ensure_can_work_on(actor, person, "outreach.create")
+    given = parse(OutreachInput, data)
     errors: dict[str, str] = {}
-    _check(data, {"contacted_at", "contact_name", "relation", "channel", "outcome", "notes",
-                  "follow_up_on"}, errors)
-    at = _moment(data.get("contacted_at"), "contacted_at", errors)
+    at = _moment(given.contacted_at)
     contact = OutreachContact(
-        person=person, officer=actor, contacted_at=at,
-        contact_name=_text(data, "contact_name", 200, errors),
-        relation=_text(data, "relation", 100, errors),
-        channel=_choice(data, "channel", CHANNELS, errors),
-        outcome=_choice(data, "outcome", OUTREACH_OUTCOMES, errors),
-        notes=_text(data, "notes", 5000, errors),
-        follow_up_on=_follow_up(data, at, errors))
+        person=person, officer=actor, contacted_at=at, contact_name=given.contact_name,
+        relation=given.relation, channel=given.channel, outcome=given.outcome,
+        notes=given.notes, follow_up_on=_follow_up(given.follow_up_on, at, errors))
     _raise_if(errors)
     return _save(actor, person, contact, "outreach.create", at)
 
@@ -173,26 +100,22 @@ def log_outreach(actor: User, person: WantedPerson, data: dict) -> OutreachConta
 def log_attempt(actor: User, person: WantedPerson, data: dict) -> ArrestAttempt:
     """Record an arrest attempt on the person and how it ended."""
     ensure_can_work_on(actor, person, "attempt.create")
+    given = parse(AttemptInput, data)
     errors: dict[str, str] = {}
-    _check(data, {"attempted_at", "location", "officers", "outcome", "notes", "tip_id",
-                  "follow_up_on"}, errors)
-    at = _moment(data.get("attempted_at"), "attempted_at", errors)
+    at = _moment(given.attempted_at)
     attempt = ArrestAttempt(
-        person=person, officer=actor, attempted_at=at,
-        location=_text(data, "location", 300, errors),
-        officers=_text(data, "officers", 500, errors),
-        outcome=_choice(data, "outcome", ATTEMPT_OUTCOMES, errors),
-        notes=_text(data, "notes", 5000, errors),
-        tip=_tip_of(person, data.get("tip_id"), errors),
-        follow_up_on=_follow_up(data, at, errors))
+        person=person, officer=actor, attempted_at=at, location=given.location,
+        officers=given.officers, outcome=given.outcome, notes=given.notes,
+        tip=_tip_of(person, given.tip_id, errors),
+        follow_up_on=_follow_up(given.follow_up_on, at, errors))
     _raise_if(errors)
     return _save(actor, person, attempt, "attempt.create", at)
 
 
-def _tip_of(person: WantedPerson, tip_id, errors: dict) -> Tip | None:
-    if tip_id in (None, ""):
+def _tip_of(person: WantedPerson, tip_id: int | None, errors: dict) -> Tip | None:
+    if tip_id is None:
         return None
-    tip = db.session.get(Tip, tip_id) if isinstance(tip_id, int) else None
+    tip = db.session.get(Tip, tip_id)
     if tip is None or tip.person_id != person.id:
         errors["tip_id"] = _("No such tip on this person.")
         return None
@@ -200,16 +123,21 @@ def _tip_of(person: WantedPerson, tip_id, errors: dict) -> Tip | None:
 
 
 def create_tip(actor: User, person: WantedPerson, data: dict) -> Tip:
-    """Record a report of where the person is; a "match" tip waits as a hit to confirm."""
+    """Record a report of where the person is, from an officer or the public.
+
+    A tip of source "match" is refused here: only a reviewed face-match candidate raises one
+    (`record_match_tip`), so a hand-typed tip never shows to others as a face-match hit.
+    """
     ensure_can_work_on(actor, person, "tip.create")
+    if isinstance(data, dict) and data.get("source") == "match":
+        raise ValidationFailed(_("Some fields are not valid."), {"source": _(
+            "A face-match tip comes only from the review of a face search.")})
+    given = parse(TipInput, data)
     errors: dict[str, str] = {}
-    _check(data, {"received_at", "source", "location", "text", "follow_up_on"}, errors)
-    at = _moment(data.get("received_at"), "received_at", errors)
-    tip = Tip(person=person, logged_by=actor, received_at=at, status="new",
-              source=_choice(data, "source", TIP_SOURCES, errors),
-              location=_text(data, "location", 300, errors),
-              text=_text(data, "text", 5000, errors, required=True),
-              follow_up_on=_follow_up(data, at, errors))
+    at = _moment(given.received_at)
+    tip = Tip(person=person, logged_by=actor, received_at=at, status="new", source=given.source,
+              location=given.location, text=given.text,
+              follow_up_on=_follow_up(given.follow_up_on, at, errors))
     _raise_if(errors)
     return _save(actor, person, tip, "tip.create", at)
 
@@ -232,8 +160,11 @@ def get_tip(tip_id: int) -> Tip:
 
 
 def settle_tip(actor: User, tip: Tip, status: str) -> Tip:
-    """Move a tip on (new → verifying → confirmed or false), noting who handled it."""
-    ensure_can_work_on(actor, tip.person, "tip.settle")
+    """Move a tip on (new → verifying → confirmed or false), noting who handled it.
+
+    A face-match hit needs a second person: whoever raised it may not settle it.
+    """
+    ensure_can_settle(actor, tip, status)
     if status not in TIP_MOVES.get(tip.status, ()):
         raise Conflict(_("This tip is already settled or cannot move that way."),
                        code="tip_settled")
@@ -246,11 +177,23 @@ def settle_tip(actor: User, tip: Tip, status: str) -> Tip:
     return tip
 
 
+def ensure_can_settle(actor: User, tip: Tip, status: str) -> None:
+    """Raise Forbidden (audited) unless the actor may settle the tip; hits need a second person."""
+    ensure_can_work_on(actor, tip.person, "tip.settle")
+    if tip.source == "match" and tip.logged_by_id == actor.id:
+        raise Forbidden(_("A hit is confirmed or dismissed by another officer of the owning "
+                          "unit, not by the one who raised it."),
+                        code="same_reviewer",
+                        audit={"action": "tip.settle", "actor": actor, "object_type": "person",
+                               "object_id": tip.person_id,
+                               "details": {"tip_id": tip.id, "to": status}})
+
+
 def pending_hits(actor: User, limit: int = 5) -> tuple[list[Tip], int]:
     """Return the oldest unconfirmed face-match tips the actor must see, and how many there are."""
     if actor.role not in ("officer", "supervisor"):
         return [], 0
-    condition = (Tip.source == "match", Tip.status == "new",
+    condition = (Tip.source == "match", Tip.status == "new", WantedPerson.status == "wanted",
                  WantedPerson.unit_id.in_(auth.subtree_ids(actor.unit_id)))
     query = select(Tip).join(Tip.person).where(*condition)
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
@@ -262,23 +205,33 @@ def pending_hits(actor: User, limit: int = 5) -> tuple[list[Tip], int]:
 
 
 def change_status(actor: User, person: WantedPerson, to_status: str, reason: str,
-                  document_number: str, changed_at: datetime | None = None) -> StatusChange:
-    """Move the person to a new status by the rules, and take them out of the face gallery."""
-    if to_status not in STATUSES:
-        raise ValidationFailed(_("Unknown status."), {"status": _("Unknown status.")})
+                  document_number: str, changed_at: datetime | str | None = None, *,
+                  document_date: date | str | None = None) -> StatusChange:
+    """Move the person to a new status by the rules; a closure takes them out of the gallery.
+
+    Every closure names its document (number and date); a reopening (back to "wanted") needs a
+    reason and puts the person back into the face gallery.
+    """
+    given = parse(StatusInput, {"status": to_status, "reason": reason,
+                                "document_number": document_number, "changed_at": changed_at,
+                                "document_date": document_date})
     ensure_can_close(actor, person)
-    if to_status not in TRANSITIONS.get(person.status, ()):
-        raise Conflict(transition_refusal(person.status, to_status), code="transition_forbidden")
+    if given.status not in TRANSITIONS.get(person.status, ()):
+        raise Conflict(transition_refusal(person.status, given.status),
+                       code="transition_forbidden")
     errors: dict[str, str] = {}
-    reason = _text({"reason": reason}, "reason", 2000, errors, required=True)
-    document_number = _text({"document_number": document_number}, "document_number", 64, errors)
-    if to_status == "cancelled" and not document_number:
-        errors["document_number"] = _("Cancelling a wanted notice needs the decision number.")
-    at = _moment(changed_at, "changed_at", errors)
+    to_status, reason, document_number = given.status, given.reason, given.document_number
+    document_day = given.document_date
+    if not reason:
+        errors["reason"] = _("This field is required.")
+    at = _moment(given.changed_at)
+    if to_status != "wanted":
+        _closure_document(document_number, document_day, errors)
     _raise_if(errors)
     change = StatusChange(person=person, from_status=person.status, to_status=to_status,
-                          reason=reason, document_number=document_number, changed_at=at,
-                          changed_by=actor, unit_id=person.unit_id)
+                          reason=reason, document_number=document_number,
+                          document_date=document_day, changed_at=at, changed_by=actor,
+                          unit_id=person.unit_id)
     db.session.add(change)
     person.status, person.status_changed_at = to_status, at
     touch(person, at)
@@ -287,11 +240,23 @@ def change_status(actor: User, person: WantedPerson, to_status: str, reason: str
     except StaleDataError as err:
         raise Conflict(_("Someone else changed this person first. Reload and try again."),
                        code="stale_version") from err
-    matching.gallery_changed()
-    audit.record("person.status", actor=actor, object_type="person", object_id=person.id,
+    matching.person_status_changed(person.id, wanted=to_status == "wanted")
+    audit.record("person.reopen" if to_status == "wanted" else "person.status", actor=actor,
+                 object_type="person", object_id=person.id,
                  details={"from": change.from_status, "to": to_status, "reason": reason,
-                          "document_number": document_number})
+                          "document_number": document_number,
+                          "document_date": document_day.isoformat() if document_day else None})
     return change
+
+
+def _closure_document(number: str, day: date | None, errors: dict) -> None:
+    """Require the closing document's number and date (not in the future)."""
+    if not number and "document_number" not in errors:
+        errors["document_number"] = _("Closing a case needs the number of its document.")
+    if day is None and "document_date" not in errors:
+        errors["document_date"] = _("Closing a case needs the date of its document.")
+    elif day is not None and day > local_today():
+        errors["document_date"] = _("Cannot be in the future.")
 
 
 def ensure_can_close(actor: User, person: WantedPerson) -> None:
@@ -313,8 +278,13 @@ def transition_refusal(from_status: str, to_status: str) -> str:
 
 
 def allowed_statuses(person: WantedPerson) -> tuple[str, ...]:
-    """Return the statuses the person may move to next."""
+    """Return the statuses the person may move to next (reopening included)."""
     return TRANSITIONS.get(person.status, ())
+
+
+def closing_statuses(person: WantedPerson) -> tuple[str, ...]:
+    """Return the statuses that would close or further close the person's case."""
+    return tuple(s for s in allowed_statuses(person) if s != "wanted")
 
 
 @dataclass
@@ -397,7 +367,7 @@ def _tip_entries(person: WantedPerson) -> list[dict]:
 def _status_entries(person: WantedPerson) -> list[dict]:
     return [{"kind": "status", "id": s.id, "at": s.changed_at, **_by(s.changed_by),
              "from_status": s.from_status, "to_status": s.to_status, "reason": s.reason,
-             "document_number": s.document_number}
+             "document_number": s.document_number, "document_date": s.document_date}
             for s in _rows(StatusChange, person, StatusChange.changed_by)]
 
 

@@ -12,8 +12,11 @@ from sqlalchemy import select
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.auth.views import attach_errors, safe_next
+from wanted.confirm import ask_confirmation, confirmed
+from wanted.dates import show_date
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
+from wanted.labels import STATUS
 from wanted.pursuit import services
 from wanted.pursuit.forms import (
     ATTEMPT_OUTCOME,
@@ -133,18 +136,51 @@ def status(person_id: int):
     form = StatusForm()
     form.set_choices(services.allowed_statuses(person))
     if form.validate_on_submit():
+        if not confirmed():
+            return ask_confirmation(*status_confirmation(person, form))
         try:
             services.change_status(current_user, person, form.status.data, form.reason.data,
-                                   form.document_number.data or "")
+                                   form.document_number.data or "",
+                                   document_date=form.document_date.data)
         except ValidationFailed as err:
             db.session.rollback()
             attach_errors(form, err)
         else:
             db.session.commit()
-            flash(_("Status changed."), "success")
+            flash(_("Case reopened.") if form.status.data == "wanted" else _("Status changed."),
+                  "success")
             return redirect(back_to(person))
     return render_template("pursuit/status.html", form=form, person=person), (
         422 if form.errors else 200)
+
+
+def status_confirmation(person: WantedPerson, form: StatusForm) -> tuple:
+    """Spell out what a status change will do: title, consequences, button, way back."""
+    to_status = form.status.data
+    back = url_for("registry.person", person_id=person.id)
+    if to_status == "wanted":
+        return (_("Reopen the case of %(name)s?", name=person.full_name), [
+            _("%(name)s becomes wanted again (now: %(status)s).", name=person.full_name,
+              status=STATUS[person.status]),
+            _("The person returns to the face-matching gallery: field photos can find them "
+              "again."),
+            _("The reopening and its reason are recorded in your name on the timeline and in "
+              "the audit log."),
+        ], _("Reopen the case"), back, "warning")
+    lines = [_("%(name)s moves from %(from)s to %(to)s.", name=person.full_name,
+               to=STATUS[to_status], **{"from": STATUS[person.status]})]
+    if person.status == "wanted":
+        lines.append(_("The person leaves the face-matching gallery at once: field photos no "
+                       "longer find them, and pending hits on them stop alerting."))
+    if to_status == "withdrawn":
+        lines.append(_("The wanted decision counts as revoked: the printed notice becomes a "
+                       "notice of withdrawal."))
+    lines.append(_("Recorded with document %(n)s of %(d)s, the reason and your name, on the "
+                   "timeline and in the audit log.", n=form.document_number.data,
+                   d=show_date(form.document_date.data)))
+    lines.append(_("Only a supervisor of the owning unit can reopen the case, with a reason."))
+    return (_("Change the status of %(name)s?", name=person.full_name), lines,
+            _("Yes, change the status to %(to)s", to=STATUS[to_status]), back)
 
 
 @bp.route("/persons/<int:person_id>/assign", methods=["POST"])
@@ -166,12 +202,34 @@ def reassign(person_id: int):
 def settle_tip(tip_id: int):
     tip = services.get_tip(tip_id)
     form = SettleTipForm()
+    back = (safe_next(request.args.get("next")) if request.args.get("next")
+            else back_to(tip.person))
     if form.validate_on_submit():
+        if tip.source == "match" and not confirmed():
+            services.ensure_can_settle(current_user, tip, form.status.data)
+            return ask_confirmation(*hit_settle_confirmation(tip, form.status.data, back))
         services.settle_tip(current_user, tip, form.status.data)
         db.session.commit()
         flash(_("Tip marked: %(status)s.", status=TIP_STATUS[form.status.data]), "success")
-    return redirect(safe_next(request.args.get("next")) if request.args.get("next")
-                    else back_to(tip.person))
+    return redirect(back)
+
+
+def hit_settle_confirmation(tip, status: str, back: str) -> tuple:
+    """Spell out what confirming or dismissing a face-match hit does."""
+    name = tip.person.full_name
+    lines = {
+        "verifying": [_("You confirm that you are verifying the hit on %(name)s: go and check "
+                        "the place and the person before any arrest.", name=name),
+                      _("The hit leaves the banner of every officer of the unit.")],
+        "confirmed": [_("You confirm that the person seen is %(name)s.", name=name)],
+        "false": [_("You dismiss the hit on %(name)s: it leaves the banner and stays on the "
+                    "timeline as false.", name=name)],
+    }[status]
+    lines.append(_("Recorded in your name on the timeline and in the audit log; the officer "
+                   "who raised the hit sees who settled it."))
+    title = _("Dismiss the hit?") if status == "false" else _("Confirm the hit?")
+    return (title, lines, _("Yes, mark it: %(status)s", status=TIP_STATUS[status]), back,
+            "secondary" if status == "false" else "success")
 
 
 @bp.route("/followups")

@@ -11,10 +11,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wanted.labels import CAUTION_FLAG, DANGER_CLASS, SEX
+from wanted.validation import DIGITS, MAX_ID
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,6 +48,10 @@ class PersonForm(FlaskForm):
     unit = SelectField(_l("Owning unit"))
     assigned_officer = SelectField(_l("Assigned officer"))
     version = HiddenField()
+
+    def validate_version(self, field: HiddenField) -> None:
+        if field.data and (not DIGITS.fullmatch(field.data) or int(field.data) > MAX_ID):
+            raise ValidationError(_l("This form is out of date; reload the page."))
 
     def to_data(self) -> dict:
         """Return the submitted values in API shape."""

@@ -3,7 +3,6 @@
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import (
@@ -22,28 +21,22 @@ from wanted.auth.models import User
 from wanted.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
 from wanted.extensions import db
 from wanted.registry.models import (
-    CAUTION_FLAGS,
-    DANGER_CLASSES,
-    SEXES,
-    STATUSES,
     Charge,
     WantedPerson,
     person_charges,
 )
+from wanted.registry.schemas import PersonChanges, PersonInput, PersonQuery
 from wanted.text import fold, search_text
+from wanted.validation import parse, parse_query
 
-TEXT_LIMITS = {
-    "full_name": 200, "birth_place": 300, "ethnicity": 64, "nationality": 64,
-    "registered_address": 300, "last_known_address": 300, "description": 5000, "marks": 5000,
-}
-DECISION_LIMITS = {"number": 64, "agency": 300, "issued_by": 200}
+TEXT_FIELDS = ("full_name", "birth_place", "ethnicity", "nationality", "registered_address",
+               "last_known_address", "description", "marks")
 SORTS = {
     "name": ("search_text", False), "-name": ("search_text", True),
     "newest": ("created_at", True), "oldest": ("created_at", False),
     "born": ("birth_year", False), "-born": ("birth_year", True),
     "updated": ("updated_at", True), "quiet": ("last_activity_at", False),
 }
-MAX_PER_PAGE = 100
 ID_NUMBER = re.compile(r"\d{9}|\d{12}")
 
 
@@ -79,34 +72,12 @@ class SearchFilters:
 
 def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
     """Read search filters from query arguments; a malformed value is a 422 naming its field."""
-    errors: dict[str, str] = {}
-
-    def number(name: str, low: int, high: int, default: int | None) -> int | None:
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return default
-        if not raw.isdigit() or not low <= int(raw) <= high:
-            errors[name] = _("Must be a whole number from %(low)d to %(high)d.", low=low, high=high)
-            return default
-        return int(raw)
-
-    filters = SearchFilters(
-        q=(args.get("q") or "").strip()[:200], status=args.get("status") or "",
-        unit=args.get("unit") or "", charge_category=args.get("charge_category") or "",
-        danger_class=args.get("danger_class") or "",
-        born_from=number("born_from", 1900, 2100, None),
-        born_to=number("born_to", 1900, 2100, None),
-        sort=args.get("sort") or "name", page=number("page", 1, 1_000_000, 1) or 1,
-        per_page=number("per_page", 1, MAX_PER_PAGE, default_per_page) or default_per_page)
-    if filters.status and filters.status not in STATUSES:
-        errors["status"] = _("Unknown status.")
-    if filters.danger_class and filters.danger_class not in DANGER_CLASSES:
-        errors["danger_class"] = _("Unknown class.")
-    if filters.sort not in SORTS:
-        errors["sort"] = _("Unknown sort order.")
-    if errors:
-        raise ValidationFailed(_("Some search filters are not valid."), errors)
-    return filters
+    query = parse_query(PersonQuery, args)
+    return SearchFilters(
+        q=query.q, status=query.status or "", unit=query.unit or "",
+        charge_category=query.charge_category or "", danger_class=query.danger_class or "",
+        born_from=query.born_from, born_to=query.born_to, sort=query.sort, page=query.page,
+        per_page=query.per_page or default_per_page)
 
 
 def search_persons(actor: User, filters: SearchFilters) -> Page:
@@ -218,117 +189,42 @@ def view_person(actor: User, person_id: int) -> WantedPerson:
 
 def validate_person(data: dict, *, partial: bool = False) -> dict:
     """Check person input in API shape; return clean values or raise 422 naming each field."""
-    if not isinstance(data, dict):
-        raise ValidationFailed(_("Send a JSON object."))
+    sent = parse(PersonChanges if partial else PersonInput, data).model_dump(exclude_unset=True)
     errors: dict[str, str] = {}
-    clean: dict = {}
-    known = {*TEXT_LIMITS, "aliases", "sex", "birth_date", "birth_year", "id_number", "unit",
-             "assigned_officer", "charges", "danger_class", "caution_flags", "decision"}
-    for name in set(data) - known - {"id", "version", "status"}:
-        errors[name] = _("Unknown field.")
-    for name, limit in TEXT_LIMITS.items():
-        if name in data:
-            clean[name] = _text(data[name], limit, name, errors)
-    if not partial and not clean.get("full_name"):
+    clean: dict = {name: sent[name] or "" for name in TEXT_FIELDS if name in sent}
+    if "full_name" in clean and not clean["full_name"]:
         errors["full_name"] = _("A full name is required.")
-    elif "full_name" in clean and not clean["full_name"]:
-        errors["full_name"] = _("A full name is required.")
-    if "aliases" in data:
-        clean["aliases"] = _string_list(data["aliases"], "aliases", errors, limit=100)
-    if "caution_flags" in data:
-        flags = _string_list(data["caution_flags"], "caution_flags", errors, limit=32)
-        if any(flag not in CAUTION_FLAGS for flag in flags):
-            errors["caution_flags"] = _("Unknown caution flag.")
-        clean["caution_flags"] = flags
-    _choice(data, "sex", SEXES, clean, errors)
-    _choice(data, "danger_class", DANGER_CLASSES, clean, errors)
-    _birth(data, clean, errors)
-    if "id_number" in data:
-        _id_number(data["id_number"], clean, errors)
-    if "charges" in data:
-        clean["charges"] = _charges(data["charges"], errors)
-    if "decision" in data:
-        clean["decision"] = _decision(data["decision"], errors)
-    if data.get("unit") is not None:
-        clean["unit"] = _lookup(auth.unit_by_code, data["unit"], "unit", errors)
-    if "assigned_officer" in data:
-        officer = data["assigned_officer"]
-        clean["assigned_officer"] = None if officer in (None, "") else _lookup(
-            auth.user_by_username, officer, "assigned_officer", errors)
+    for name in ("aliases", "caution_flags"):
+        if name in sent:
+            clean[name] = [item for item in sent[name] or [] if item]
+    for name in ("sex", "danger_class"):
+        if sent.get(name) is not None:
+            clean[name] = sent[name]
+    if "birth_date" in sent:
+        clean["birth_date"] = sent["birth_date"]
+        if sent["birth_date"]:
+            clean["birth_year"] = sent["birth_date"].year
+    if "birth_year" in sent and not clean.get("birth_date"):
+        clean["birth_year"] = sent["birth_year"]
+    if "id_number" in sent:
+        clean["id_number"] = sent["id_number"] or None
+    if "charges" in sent:
+        clean["charges"] = _charges([a for a in sent["charges"] or [] if a], errors)
+    if "decision" in sent:
+        clean["decision"] = {key: value if key == "date" else value or ""
+                             for key, value in (sent["decision"] or {}).items()}
+    if sent.get("unit"):
+        clean["unit"] = _lookup(auth.unit_by_code, sent["unit"], "unit", errors)
+    if "assigned_officer" in sent:
+        officer = sent["assigned_officer"]
+        clean["assigned_officer"] = _lookup(
+            auth.user_by_username, officer, "assigned_officer", errors) if officer else None
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), errors)
     return clean
 
 
-def _text(value, limit: int, name: str, errors: dict) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors[name] = _("Must be text.")
-        return ""
-    if len(value) > limit:
-        errors[name] = _("At most %(n)d characters.", n=limit)
-    return value.strip()
-
-
-def _string_list(value, name: str, errors: dict, limit: int) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors[name] = _("Must be a list of text.")
-        return []
-    items = [v.strip() for v in value if v.strip()]
-    if len(items) > 20 or any(len(v) > limit for v in items):
-        errors[name] = _("Too many or too long.")
-    return items
-
-
-def _choice(data: dict, name: str, allowed: tuple, clean: dict, errors: dict) -> None:
-    if name in data:
-        if data[name] not in allowed:
-            errors[name] = _("Must be one of: %(values)s.", values=", ".join(allowed))
-        else:
-            clean[name] = data[name]
-
-
-def _parse_date(value, name: str, errors: dict) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or not 1900 <= parsed.year <= 2100:
-        errors[name] = _("Must be a date as YYYY-MM-DD.")
-    return parsed
-
-
-def _birth(data: dict, clean: dict, errors: dict) -> None:
-    if "birth_date" in data:
-        clean["birth_date"] = _parse_date(data["birth_date"], "birth_date", errors)
-        if clean["birth_date"]:
-            clean["birth_year"] = clean["birth_date"].year
-    if "birth_year" in data and not clean.get("birth_date"):
-        year = data["birth_year"]
-        if year in (None, ""):
-            clean["birth_year"] = None
-        elif isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
-            errors["birth_year"] = _("Must be a year from 1900 to 2100.")
-        else:
-            clean["birth_year"] = year
-
-
-def _id_number(value, clean: dict, errors: dict) -> None:
-    if value in (None, ""):
-        clean["id_number"] = None
-    elif not isinstance(value, str) or not ID_NUMBER.fullmatch(value):
-        errors["id_number"] = _("An ID number has 9 or 12 digits.")
-    else:
-        clean["id_number"] = value
-
-
-def _charges(value, errors: dict) -> list[Charge]:
-    articles = _string_list(value, "charges", errors, limit=16)
+def _charges(articles: list[str], errors: dict) -> list[Charge]:
     found = db.session.scalars(select(Charge).where(Charge.article.in_(articles))).all()
     missing = set(articles) - {charge.article for charge in found}
     if missing:
@@ -336,22 +232,9 @@ def _charges(value, errors: dict) -> list[Charge]:
     return list(found)
 
 
-def _decision(value, errors: dict) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        errors["decision"] = _("Must be an object with number, date, agency, issued_by.")
-        return {}
-    clean = {k: _text(value.get(k), n, f"decision.{k}", errors)
-             for k, n in DECISION_LIMITS.items() if k in value}
-    if "date" in value:
-        clean["date"] = _parse_date(value["date"], "decision.date", errors)
-    return clean
-
-
-def _lookup(finder, key, name: str, errors: dict):
+def _lookup(finder, key: str, name: str, errors: dict):
     try:
-        return finder(str(key))
+        return finder(key)
     except NotFound as err:
         errors[name] = err.fields.get(next(iter(err.fields), name), err.message)
         return None

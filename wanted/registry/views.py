@@ -85,6 +85,8 @@ def edit(person_id: int):
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for("registry.person", person_id=person.id))
+    for message in form.version.errors:  # a hidden field: say it above the form
+        flash(message, "danger")
     status = 409 if conflict else 422 if form.errors else 200
     return render_template("registry/form.html", form=form, person=person,
                            conflict=conflict), status

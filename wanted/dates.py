@@ -1,0 +1,39 @@
+"""One way to show dates and times per language, always in the installation's time zone."""
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+# Stored times are naive UTC; Flask-Babel shows them in BABEL_DEFAULT_TIMEZONE.
+DATE_FORMATS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+TIME_FORMATS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy, HH:mm"}
+CLOCK_FORMAT = "HH:mm"
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale and locale.language in DATE_FORMATS else "vi"
+
+
+def show_date(value: date | datetime | None) -> str:
+    """Return a calendar date (or the local date of a UTC time) in the user's format."""
+    if value is None:
+        return "—"
+    return format_date(value, DATE_FORMATS[_language()]) if not isinstance(value, datetime) \
+        else format_datetime(value, DATE_FORMATS[_language()])
+
+
+def show_time(value: datetime | None) -> str:
+    """Return a stored UTC time as local date and time in the user's format."""
+    return "—" if value is None else format_datetime(value, TIME_FORMATS[_language()])
+
+
+def show_clock(value: datetime | None) -> str:
+    """Return the local hour and minute of a stored UTC time."""
+    return "—" if value is None else format_datetime(value, CLOCK_FORMAT)
+
+
+def init_dates(app: Flask) -> None:
+    """Give templates the `day`, `moment` and `clock` filters."""
+    app.jinja_env.filters.update(day=show_date, moment=show_time, clock=show_clock)

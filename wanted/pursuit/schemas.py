@@ -1,0 +1,69 @@
+"""Input shapes of the pursuit: outreach, arrest attempts, tips and status changes."""
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from wanted.validation import Day, Id, PastMoment, Schema, Text
+
+TIME_NOTE = "ISO 8601; without an offset it is the installation's local time; default: now"
+FOLLOW_UP_NOTE = "Date to come back to this"
+
+
+class OutreachInput(Schema):
+    """A persuasion contact: whom, how, and what came of it."""
+
+    contacted_at: PastMoment | None = Field(None, description=TIME_NOTE)
+    contact_name: Text(200) = ""
+    relation: Text(100) = ""
+    channel: Literal["visit", "phone", "letter", "via_commune", "other"]
+    outcome: Literal["refused", "will_persuade", "info_obtained", "promised_surrender", "other"]
+    notes: Text(5000, lines=True) = ""
+    follow_up_on: Day | None = Field(None, description=FOLLOW_UP_NOTE)
+
+
+class AttemptInput(Schema):
+    """An arrest attempt and how it ended."""
+
+    attempted_at: PastMoment | None = Field(None, description=TIME_NOTE)
+    location: Text(300) = ""
+    officers: Text(500) = ""
+    outcome: Literal["arrested", "not_found", "escaped", "wrong_person"]
+    notes: Text(5000, lines=True) = ""
+    tip_id: Id | None = Field(None, description="The tip this attempt followed up")
+    follow_up_on: Day | None = Field(None, description=FOLLOW_UP_NOTE)
+
+
+class TipInput(Schema):
+    """A report of where the person is; tips of source `match` come only from a review."""
+
+    received_at: PastMoment | None = Field(None, description=TIME_NOTE)
+    source: Literal["officer", "public"]
+    location: Text(300) = ""
+    text: Text(5000, min_length=1, lines=True)
+    follow_up_on: Day | None = Field(None, description=FOLLOW_UP_NOTE)
+
+
+class TipSettle(Schema):
+    """How a tip was settled; a face-match hit only by someone of the owning unit other than
+    its reviewer."""
+
+    status: Literal["verifying", "confirmed", "false", "dismissed"] = Field(
+        description="dismissed is false")
+
+    @field_validator("status")
+    @classmethod
+    def dismissed_is_false(cls, value: str) -> str:
+        """API.md speaks of dismissing a hit; the stored status is "false"."""
+        return "false" if value == "dismissed" else value
+
+
+class StatusInput(Schema):
+    """A status change; every closure names its document (number and date)."""
+
+    status: Literal["wanted", "arrested", "surrendered", "deceased", "cancelled", "withdrawn"]
+    reason: Text(2000, lines=True) = ""
+    document_number: Text(64) = Field("", description="Required for every closure")
+    document_date: Day | None = Field(None, description=(
+        "Date of the document; required for every closure, never in the future"))
+    changed_at: PastMoment | None = Field(None, description=TIME_NOTE)
