@@ -16,14 +16,15 @@ from wanted.extensions import db
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def demo_server(tmp_path):
-    """Serve a demo installation (60 synthetic persons) on a free local port."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}",
-                      "STORAGE_DIR": str(tmp_path / "photos"), "WTF_CSRF_ENABLED": True})
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """Serve the default demo installation, as scripts/run.sh loads it, on a free local port."""
+    folder = tmp_path_factory.mktemp("demo")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.db'}",
+                      "STORAGE_DIR": str(folder / "photos"), "WTF_CSRF_ENABLED": True})
     with app.app_context():
         upgrade_database()
-        seed_demo(persons=60)
+        seed_demo()
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

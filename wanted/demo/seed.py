@@ -46,7 +46,9 @@ def seed_demo(persons: int = 300, seed: int = 2026, today: date | None = None) -
     create_units(names.UNIT_TREE, None)
     logins = create_accounts(rng)
     people = create_persons(rng, persons, today)
+    portrait_seeds = [rng.randrange(1 << 30) for _ in people]
     seed_pursuit(rng, people, today)
+    add_photos(people, portrait_seeds)
     audit.record("demo.seed", details={"persons": persons})
     return logins
 
@@ -74,7 +76,7 @@ def create_accounts(rng: random.Random) -> list[tuple[str, str, str]]:
 
 
 def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPerson]:
-    """Create `count` synthetic wanted persons with a portrait: a demo face for the first men."""
+    """Create `count` synthetic wanted persons (their photos come after their pursuit)."""
     charges = {}
     for charge in db.session.scalars(select(Charge)):
         charges.setdefault(charge.category, []).append(charge)
@@ -82,8 +84,6 @@ def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPe
     officers: dict[int, list[User]] = {}
     for user in db.session.scalars(select(User).where(User.role == "officer")):
         officers.setdefault(user.unit_id, []).append(user)
-    store = photo_store()
-    faces = list(demo_faces())
     people = []
     for index in range(count):
         category = rng.choices(list(CATEGORY_WEIGHTS), weights=CATEGORY_WEIGHTS.values())[0]
@@ -97,13 +97,20 @@ def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPe
         person.officer = rng.choice(officers.get(unit.id) or [None])
         db.session.add(person)
         people.append(person)
-        seed = rng.randrange(1 << 30)
-        if person.sex == "male" and faces:
+    db.session.flush()
+    return people
+
+
+def add_photos(people: list[WantedPerson], portrait_seeds: list[int]) -> None:
+    """Give the first men still wanted a demo face (in the gallery), the others a drawing."""
+    store = photo_store()
+    faces = list(demo_faces())
+    for person, seed in zip(people, portrait_seeds, strict=True):
+        if person.sex == "male" and person.status == "wanted" and faces:
             add_demo_face(person, faces.pop(0))
         else:
             add_portrait(store, person, seed)
     db.session.flush()
-    return people
 
 
 def person_from(made: names.SyntheticPerson, unit) -> WantedPerson:
