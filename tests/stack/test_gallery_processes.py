@@ -35,6 +35,7 @@ def test_a_second_process_sees_every_gallery_change_of_the_first(
     if not database_url.startswith("postgresql"):
         pytest.skip("processes are tested on PostgreSQL, the production database")
     env = stack_env(WANTED_ENV="test", WANTED_DATABASE_URL=database_url,
+                    WANTED_AUDIT_ANCHOR_DIR=str(tmp_path / "anchors"),
                     WANTED_STORAGE_DIR=app.config["STORAGE_DIR"])
     officer, supervisor = token("off_a"), token("sup_a")
     person = make_person(full_name="Test Obama")

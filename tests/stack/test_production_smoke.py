@@ -73,6 +73,8 @@ def test_sign_in_add_a_person_with_a_photo_and_find_them_through_the_queue(
     queue_name = f"smoke-{uuid.uuid4().hex}"
     env = stack_env(
         WANTED_ENV="production", WANTED_SECRET_KEY=f"k-{uuid.uuid4().hex}",
+        # The suite's key: the fixtures that made the accounts appended to the chain with it.
+        WANTED_AUDIT_KEY="test-audit-key", WANTED_AUDIT_ANCHOR_DIR=str(tmp_path / "anchors"),
         WANTED_DATABASE_URL=database_url, WANTED_REDIS_URL=REDIS_URL, WANTED_RQ_QUEUE=queue_name,
         WANTED_RATE_LIMIT_PREFIX=f"{queue_name}:", WANTED_STORAGE_DIR=str(tmp_path / "photos"),
         # Plain HTTP to gunicorn here; in production the proxy in front terminates TLS.
@@ -101,7 +103,7 @@ def walk_through(url: str) -> bool:
     form = read_form(session, url + "/persons/new", "/persons/new")
     data = {**form.fields, "full_name": "Smoke Test Obama", "decision_number": "12/QĐ-TN",
             "decision_date": "2026-01-05", "decision_agency": "Cơ quan CSĐT",
-            "charges": next(v for v in form.options.get("charges", [""]) if v) or ""}
+            "charges": "173"}  # charges are checkboxes: Điều 173, theft
     response = session.post(url + "/persons/new", data=data, timeout=30)
     assert response.status_code == 200, response.text[:2000]
     person_id = int(re.search(r"/persons/(\d+)$", response.url).group(1))

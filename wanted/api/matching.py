@@ -28,9 +28,8 @@ def uploaded_photo() -> bytes:
                             "schema": ref("MatchSearch")},
                       **error_responses(400, 401, 403, 413, 415, 422, 503)})
 def create_match():
-    search = services.start_search(g.actor, uploaded_photo(), request.form.get("purpose"),
-                                   request.form.get("case_ref"))
-    tasks.dispatch(search)
+    search = tasks.submit(g.actor, uploaded_photo(), request.form.get("purpose"),
+                          request.form.get("case_ref"))
     db.session.commit()
     return services.search_as_json(search), 201
 

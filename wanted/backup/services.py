@@ -170,7 +170,7 @@ def create_archive(directory: Path) -> tuple[Path, dict]:
         work = Path(tmp)
         db_name, counts = snapshot_database(work)
         photos = {str(path.relative_to(store)): file_sha256(path)
-                  for path in sorted(store.rglob("*.jpg"))} if store.exists() else {}
+                  for path in sorted(store.glob("??/??/*.jpg"))} if store.exists() else {}
         manifest = {"format": FORMAT, "created_at": utcnow().isoformat(timespec="seconds"),
                     "dialect": db.engine.dialect.name, "tables": counts,
                     "database": {"file": db_name, "sha256": file_sha256(work / db_name)},
@@ -190,6 +190,7 @@ def create_archive(directory: Path) -> tuple[Path, dict]:
             pyrage.encrypt_file(str(plain), str(target) + ".part", [to])
         else:
             shutil.copyfile(plain, str(target) + ".part")
+        os.chmod(str(target) + ".part", 0o600)  # the data is sensitive, encrypted or not
         os.replace(str(target) + ".part", target)
     return target, manifest
 

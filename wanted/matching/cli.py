@@ -88,6 +88,15 @@ def reindex(missing_only: bool) -> None:
     click.echo(f"{len(photos)} photo(s) reindexed, {count} face(s) found.")
 
 
+@faces_cli.command("sweep")
+@click.option("--older-than", default=24 * 3600, show_default=True,
+              help="Seconds a leftover file must have been there before it is removed.")
+def sweep(older_than: int) -> None:
+    """Remove photo files left by uploads that never committed (staged or unreferenced)."""
+    staged, orphans = services.sweep_photo_store(older_than)
+    click.echo(f"Removed {staged} staged and {orphans} unreferenced file(s).")
+
+
 @faces_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:

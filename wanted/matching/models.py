@@ -29,6 +29,8 @@ class Photo(db.Model):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     is_primary: Mapped[bool] = mapped_column(default=False)
+    # The staging name of a confirmed upload: unique, so a confirmation adds one photo at most.
+    upload_token: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     person: Mapped[WantedPerson | None] = relationship()
     added_by: Mapped[User | None] = relationship()

@@ -1,5 +1,7 @@
 """Rules of face matching: photo intake, the gallery kept in step, searches and reviews."""
 
+import base64
+import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,6 +11,7 @@ import numpy as np
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
@@ -31,7 +34,7 @@ from wanted.matching.models import (
 from wanted.matching.schemas import ReviewInput, SearchRequest
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
-from wanted.storage import photo_store
+from wanted.storage import photo_store, promote_on_commit, put_on_commit
 from wanted.timeutil import utcnow
 from wanted.validation import parse
 
@@ -70,14 +73,25 @@ def intake(data: bytes) -> CheckedImage:
 
 
 def store_photo(checked: CheckedImage, *, actor: User | None, kind: str,
-                person: WantedPerson | None = None, source: str = "") -> Photo:
-    """Write the photo's bytes to the store and add its record."""
-    photo_store().put(checked.sha256, checked.data)
+                person: WantedPerson | None = None, source: str = "",
+                staged: str | None = None) -> Photo:
+    """Add a photo's record; its file is moved into the store when the record commits.
+
+    `staged` names bytes an earlier request staged for confirmation: each staging name is
+    recorded once (a unique column), so a replayed confirmation cannot add a second photo.
+    """
+    if staged is None:
+        put_on_commit(db.session, checked.data, checked.sha256)
+    else:
+        promote_on_commit(db.session, photo_store(), staged, checked.sha256)
     photo = Photo(sha256=checked.sha256, person=person, kind=kind, source=source[:200],
-                  width=checked.width, height=checked.height,
+                  width=checked.width, height=checked.height, upload_token=staged,
                   added_by_id=actor.id if actor else None)
     db.session.add(photo)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("This photo was already added."), code="already_added") from None
     return photo
 
 
@@ -196,14 +210,44 @@ class PhotoCheck:
     checked: CheckedImage
     faces: list[engine.DetectedFace]
     duplicates: list[dict]
+    staged: str | None = None  # the staging name of bytes awaiting the officer's confirmation
 
 
 def check_registry_photo(actor: User, person: WantedPerson, data: bytes) -> PhotoCheck:
     """Check a photo for a person and list other persons whose faces are near."""
     registry.ensure_can_work_on(actor, person, "photo.add")
+    release_transaction()
     checked = intake(data)
     faces = detect_faces(checked.data)
     return PhotoCheck(checked, faces, possible_duplicates(faces, exclude=person.id))
+
+
+def stage_for_confirmation(check: PhotoCheck, person: WantedPerson) -> dict:
+    """Stage a checked photo until the officer confirms it; return what the form must carry."""
+    checked = check.checked
+    return {"person": person.id, "staged": photo_store().stage(checked.data),
+            "sha256": checked.sha256, "width": checked.width, "height": checked.height,
+            "format": checked.source_format,
+            "faces": [{"box": list(face.box), "model": face.model, "quality": face.quality,
+                       "encoding": base64.b64encode(
+                           np.asarray(face.encoding, "<f4").tobytes()).decode()}
+                      for face in check.faces]}
+
+
+def confirmed_check(actor: User, person: WantedPerson, pending: dict) -> PhotoCheck:
+    """Return the check of a staged photo the officer confirmed; each staging is used once."""
+    registry.ensure_can_work_on(actor, person, "photo.add")
+    data = photo_store().staged(pending["staged"])
+    if data is None or hashlib.sha256(data).hexdigest() != pending["sha256"]:
+        raise Conflict(_("This photo was already added, or its confirmation expired. "
+                         "Upload it again."), code="already_added")
+    checked = CheckedImage(data, pending["sha256"], pending["width"], pending["height"],
+                           pending["format"])
+    faces = [engine.DetectedFace(tuple(face["box"]), np.frombuffer(
+        base64.b64decode(face["encoding"]), "<f4").copy(), face["model"], face["quality"])
+        for face in pending["faces"]]
+    return PhotoCheck(checked, faces, possible_duplicates(faces, exclude=person.id),
+                      staged=pending["staged"])
 
 
 def possible_duplicates(faces: list[engine.DetectedFace], exclude: int) -> list[dict]:
@@ -225,7 +269,7 @@ def save_registry_photo(actor: User, person: WantedPerson, check: PhotoCheck,
     """Store a checked photo as the person's, with its faces in the gallery."""
     registry.ensure_can_work_on(actor, person, "photo.add")
     photo = store_photo(check.checked, actor=actor, kind="registry", person=person,
-                        source=source or _("uploaded"))
+                        source=source or _("uploaded"), staged=check.staged)
     photo.is_primary = not db.session.scalar(
         select(Photo.id).where(Photo.person_id == person.id, Photo.id != photo.id,
                                Photo.kind == "registry").limit(1))
@@ -291,6 +335,21 @@ def delete_registry_photo(actor: User, person: WantedPerson, photo_id: int) -> N
                  details={"photo": photo_id, "sha256": photo.sha256})
 
 
+def sweep_photo_store(older_than: float) -> tuple[int, int]:
+    """Remove staged files and stored files no photo row names, older than `older_than` s."""
+    store = photo_store()
+    staged = store.sweep_staging(older_than)
+    digests = list(store.digests(older_than))
+    known: set[str] = set()
+    for chunk in range(0, len(digests), CATCH_UP_CHUNK):
+        known.update(db.session.scalars(select(Photo.sha256).where(
+            Photo.sha256.in_(digests[chunk:chunk + CATCH_UP_CHUNK]))))
+    orphans = [digest for digest in digests if digest not in known]
+    for digest in orphans:
+        store.remove(digest)
+    return staged, len(orphans)
+
+
 def duplicate_persons(check: PhotoCheck) -> list[tuple[WantedPerson, float]]:
     """Return the possible duplicates of a photo check as persons with their distance."""
     return [(registry.get_person(d["person_id"]), d["distance"]) for d in check.duplicates]
@@ -325,14 +384,19 @@ def validate_search_request(purpose: str | None, case_ref: str | None) -> tuple[
     return given.purpose, given.case_ref
 
 
-def start_search(actor: User, data: bytes, purpose: str | None,
-                 case_ref: str | None) -> MatchSearch:
-    """Check the request and the photo, store them, and record a pending search."""
+def start_search(actor: User, data: bytes, purpose: str | None, case_ref: str | None,
+                 *, inline: bool) -> MatchSearch:
+    """Check the request and the photo, then record the search: done if inline, else pending.
+
+    Decoding and (inline) encoding happen before the write transaction opens.
+    """
     if actor.role not in ("officer", "supervisor"):
         raise Forbidden(_("Only officers and supervisors search faces."),
                         audit={"action": "match.search", "actor": actor})
     purpose, case_ref = validate_search_request(purpose, case_ref)
+    release_transaction()
     checked = intake(data)
+    faces = detect_faces(checked.data) if inline else None
     photo = store_photo(checked, actor=actor, kind="field", source=case_ref)
     search = MatchSearch(photo=photo, uploaded_by=actor, purpose=purpose, case_ref=case_ref,
                          thresholds=thresholds(), k=current_app.config["MATCH_K"])
@@ -340,12 +404,25 @@ def start_search(actor: User, data: bytes, purpose: str | None,
     db.session.flush()
     audit.record("match.search", actor=actor, object_type="match", object_id=search.id,
                  details={"purpose": purpose, "case_ref": case_ref, "photo": photo.id})
-    return search
+    return search if faces is None else record_results(search, faces)
 
 
-def run_search(search: MatchSearch) -> MatchSearch:
-    """Find the faces of a pending search's photo and list candidates for each."""
-    faces = detect_faces(photo_store().get(search.photo.sha256))
+def run_search(search_id: int) -> MatchSearch | None:
+    """Run a pending search (in a worker): encode outside any transaction, then store results."""
+    search = db.session.get(MatchSearch, search_id)
+    if search is None or search.status != "pending":
+        return None
+    sha256 = search.photo.sha256
+    release_transaction()
+    faces = detect_faces(photo_store().get(sha256))
+    search = db.session.get(MatchSearch, search_id)
+    if search.status != "pending":
+        return None
+    return record_results(search, faces)
+
+
+def record_results(search: MatchSearch, faces: list[engine.DetectedFace]) -> MatchSearch:
+    """Store the candidates of each encoded face of a search and mark it done."""
     limits = search.thresholds
     found = gallery_hits(faces, k=search.k, max_distance=limits["weak"])
     search.gallery_version = gallery_version()

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from redis import Redis
 from rq import Callback, Queue, SimpleWorker
 
+from wanted.auth.models import User
 from wanted.errors import ServiceError
 from wanted.extensions import db
 from wanted.matching import services
@@ -24,10 +25,12 @@ def search_queue() -> Queue:
     return Queue(config["RQ_QUEUE"], connection=Redis.from_url(config["REDIS_URL"]))
 
 
-def dispatch(search: MatchSearch) -> MatchSearch:
-    """Run the search now, or commit it and hand it to a worker."""
-    if not uses_queue():
-        return services.run_search(search)
+def submit(actor: User, data: bytes, purpose: str | None, case_ref: str | None) -> MatchSearch:
+    """Run a search now, or commit it as pending and hand it to a worker."""
+    inline = not uses_queue()
+    search = services.start_search(actor, data, purpose, case_ref, inline=inline)
+    if inline:
+        return search
     db.session.commit()
     search_queue().enqueue(run_queued_search, search.id, job_timeout=JOB_TIMEOUT,
                            job_id=f"match-{search.id}", on_failure=Callback(job_failed))
@@ -42,18 +45,15 @@ def run_queued_search(search_id: int) -> str:
     """Run a queued search in a worker and return its final status; any error fails it."""
     app = current_app._get_current_object() if has_app_context() else _worker_app()
     with app.app_context():
-        search = db.session.get(MatchSearch, search_id)
-        if search is None or search.status != "pending":
-            return "skipped"
         try:
-            services.run_search(search)
+            search = services.run_search(search_id)
         except ServiceError as err:
             return fail(search_id, err.message)
         except Exception:
             log.exception("match search %s failed", search_id)
             return fail(search_id, _("The photo could not be processed by the search worker."))
         db.session.commit()
-        return search.status
+        return "skipped" if search is None else search.status
 
 
 def fail(search_id: int, reason: str) -> str:

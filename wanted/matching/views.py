@@ -18,7 +18,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from wanted.confirm import ask_confirmation, confirmed
-from wanted.errors import ValidationFailed
+from wanted.errors import Conflict, ValidationFailed
 from wanted.extensions import db
 from wanted.matching import services, tasks
 from wanted.matching.forms import ConfirmPhotoForm, PhotoForm, ReviewForm, SearchForm
@@ -59,14 +59,13 @@ def new_search():
     form = SearchForm()
     if form.validate_on_submit():
         try:
-            search = services.start_search(current_user, form.photo.data.read(),
-                                           form.purpose.data, form.case_ref.data)
+            search = tasks.submit(current_user, form.photo.data.read(), form.purpose.data,
+                                  form.case_ref.data)
         except services.PhotoRejected as err:
             db.session.rollback()
             form.photo.errors = [err.message]
             return render_template("matching/new.html", form=form,
                                    gallery_size=services.gallery_size()), err.status
-        tasks.dispatch(search)
         db.session.commit()
         return redirect(url_for("matching.search", search_id=search.id))
     return render_template("matching/new.html", form=form, gallery_size=services.gallery_size()), \
@@ -146,9 +145,8 @@ def add_photo(person_id: int):
             form.photo.errors = [err.message]
             return render_template("matching/add_photo.html", form=form, person=person), \
                 err.status
-        photo_store().put(check.checked.sha256, check.checked.data)
         confirm = ConfirmPhotoForm(upload=confirm_serializer().dumps(
-            {"sha256": check.checked.sha256, "person": person.id}))
+            services.stage_for_confirmation(check, person)))
         return render_template("matching/confirm_photo.html", form=confirm, person=person,
                                check=check, duplicates=services.duplicate_persons(check))
     return render_template("matching/add_photo.html", form=form, person=person), (
@@ -171,11 +169,16 @@ def confirm_photo(person_id: int):
         pending = confirm_serializer().loads(form.upload.data or "", max_age=CONFIRM_MAX_AGE)
     except BadSignature:
         abort(400)
-    if pending["person"] != person.id or not form.validate_on_submit():
+    if not isinstance(pending, dict) or pending.get("person") != person.id \
+            or "staged" not in pending or not form.validate_on_submit():
         abort(400)
-    check = services.check_registry_photo(current_user, person,
-                                          photo_store().get(pending["sha256"]))
-    services.save_registry_photo(current_user, person, check)
-    db.session.commit()
+    try:
+        check = services.confirmed_check(current_user, person, pending)
+        services.save_registry_photo(current_user, person, check)
+        db.session.commit()
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return redirect(url_for("registry.person", person_id=person.id))
     flash(_("Photo added with %(n)d face(s).", n=len(check.faces)), "success")
     return redirect(url_for("registry.person", person_id=person.id))
