@@ -4,6 +4,7 @@ import hashlib
 import random
 from datetime import date, datetime, time
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from wanted.audit import services as audit
@@ -128,7 +129,8 @@ def add_demo_face(person: WantedPerson, face: DemoFace) -> Photo:
     photo = matching.store_photo(checked, actor=None, kind="registry", person=person,
                                  source="demo composite")
     photo.is_primary = True
-    matching.add_faces(photo, matching.detect_faces(checked.data))
+    jitters = current_app.config["FACE_ENROL_JITTERS"]
+    matching.add_faces(photo, matching.detect_faces(checked.data, jitters=jitters))
     return photo
 
 
