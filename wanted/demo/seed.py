@@ -39,6 +39,7 @@ def registry_is_empty() -> bool:
 
 def seed_demo(persons: int = 300, seed: int = 2026, today: date | None = None) -> list[tuple]:
     """Create units, accounts, persons with portraits and their pursuit; return the logins."""
+    from wanted.demo.public_seed import seed_public
     from wanted.demo.pursuit_seed import seed_pursuit
 
     rng = random.Random(seed)
@@ -50,6 +51,7 @@ def seed_demo(persons: int = 300, seed: int = 2026, today: date | None = None) -
     portrait_seeds = [rng.randrange(1 << 30) for _ in people]
     seed_pursuit(rng, people, today)
     add_photos(people, portrait_seeds)
+    seed_public(rng, people)
     audit.record("demo.seed", details={"persons": persons})
     return logins
 
