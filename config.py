@@ -53,7 +53,7 @@ class Config:
     AUDIT_KEY: str | None = None  # default: generated into instance/audit_key (development only)
     REQUIRE_AUDIT_KEY = False
     AUDIT_ANCHOR_DIR: str | None = None  # default: instance/audit-anchors
-    AUDIT_ANCHOR_SYSLOG = False  # also send each checkpoint to the local syslog
+    AUDIT_ANCHOR_SYSLOG: bool | str = False  # True (/dev/log) or a socket path: syslog too
     AUDIT_CHECKPOINT_EVERY = 1000  # events between checkpoints
     AUDIT_CHECKPOINT_MINUTES = 60  # or at the first event after this long; 0: count only
     AUDIT_PER_PAGE = 50

@@ -22,7 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 def live_app(tmp_path):
     """An app on its own SQLite database with the test province."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
-                      "STORAGE_DIR": str(tmp_path / "photos"), "WTF_CSRF_ENABLED": True})
+                      "STORAGE_DIR": str(tmp_path / "photos"), "WTF_CSRF_ENABLED": True,
+                      "AUDIT_ANCHOR_DIR": str(tmp_path / "anchors")})
     with app.app_context():
         upgrade_database()
         seed_charges(CHARGES)

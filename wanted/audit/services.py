@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -49,6 +50,11 @@ def record(action: str, *, actor=None, object_type: str | None = None,
 
 
 # --- verification -------------------------------------------------------------------------
+
+
+EventRow = namedtuple("EventRow", ["id", "chain", "prev_hash", "hash", "at", "actor_id",
+                                   "actor_name", "source_ip", "action", "object_type",
+                                   "object_id", "outcome", "details"])
 
 
 @dataclass
@@ -146,13 +152,11 @@ def verify_chain(full: bool = False, *, up_to: int | None = None) -> dict:
     key = subkey("chain")
     checked = 0
     rows = db.session.execute(
-        select(AuditEvent.id, AuditEvent.chain, AuditEvent.prev_hash, AuditEvent.hash,
-               AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_name, AuditEvent.source_ip,
-               AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
-               AuditEvent.outcome, AuditEvent.details)
+        select(*(getattr(AuditEvent, name) for name in EventRow._fields))
         .where(AuditEvent.id > walk.last_id).order_by(AuditEvent.id)
         .execution_options(yield_per=2000))
-    for row in rows:
+    for raw in rows:
+        row = EventRow._make(raw)  # plain attribute access: the walk's hot path
         problem = check_row(walk, row, key)
         if problem:
             return problem
