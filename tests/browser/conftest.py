@@ -56,8 +56,13 @@ def page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    # Every browser test also checks that nothing on its pages was refused by the CSP.
+    assert refused == [], refused
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,22 @@ from wanted.validation import parse_query
 STATE_ID = 1
 
 
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(value: object) -> object:
+    """Escape control characters in every string of a logged value (no forged log lines)."""
+    if isinstance(value, str):
+        return CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}"
+                                 if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                                 value)
+    if isinstance(value, dict):
+        return {escape_controls(k): escape_controls(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [escape_controls(v) for v in value]
+    return value
+
+
 def request_origin() -> str:
     """Return where the current action comes from: the client address, or 'cli'."""
     if not has_request_context():
@@ -41,10 +58,11 @@ def record(action: str, *, actor=None, object_type: str | None = None,
         actor = g.get("actor")
     event = AuditEvent(
         at=utcnow(), actor_id=actor.id if actor else None,
-        actor_name=actor_name or (actor.username if actor else ""), source_ip=request_origin(),
-        action=action, object_type=object_type,
-        object_id=None if object_id is None else str(object_id), outcome=outcome,
-        details=json.loads(json.dumps(details or {}, default=str)))
+        actor_name=escape_controls(actor_name or (actor.username if actor else ""))[:64],
+        source_ip=request_origin(), action=action, object_type=object_type,
+        object_id=None if object_id is None else escape_controls(str(object_id))[:64],
+        outcome=outcome,
+        details=escape_controls(json.loads(json.dumps(details or {}, default=str))))
     queue(db.session(), event)
     return event
 

@@ -37,6 +37,9 @@ def index():
                                outcomes=OUTCOMES), 422
     page = services.page_of_events(filters, parse_query(AuditQuery, request.args).page,
                                    services.configured_per_page())
+    services.record("audit.read", actor=current_user,
+                    details={**filters.as_details(), "page": page.page, "total": page.total})
+    db.session.commit()
     return render_template("audit/index.html", page=page, chain=chain, errors={},
                            outcomes=OUTCOMES)
 

@@ -15,6 +15,7 @@ from wanted.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from wanted.extensions import db
 from wanted.matching import services as matching
 from wanted.matching.models import MatchCandidate, MatchFace, MatchReview
+from wanted.public import services as publication
 from wanted.pursuit.models import (
     ArrestAttempt,
     OutreachContact,
@@ -22,6 +23,7 @@ from wanted.pursuit.models import (
     Tip,
 )
 from wanted.pursuit.schemas import AttemptInput, OutreachInput, StatusInput, TipInput
+from wanted.registry import validation
 from wanted.registry.models import WantedPerson
 from wanted.registry.services import ensure_can_work_on
 from wanted.timeutil import utcnow
@@ -122,13 +124,23 @@ def _tip_of(person: WantedPerson, tip_id: int | None, errors: dict) -> Tip | Non
     return tip
 
 
+def ensure_can_pass_on_tip(actor: User, person: WantedPerson) -> None:
+    """Raise Forbidden (audited) unless the actor is an officer or supervisor of any unit."""
+    if actor.role not in ("officer", "supervisor"):
+        raise Forbidden(_("Only officers and supervisors pass on tips."),
+                        audit={"action": "tip.create", "actor": actor, "object_type": "person",
+                               "object_id": person.id})
+
+
 def create_tip(actor: User, person: WantedPerson, data: dict) -> Tip:
     """Record a report of where the person is, from an officer or the public.
+
+    Any officer may pass a tip on to the owning unit, whatever their own unit.
 
     A tip of source "match" is refused here: only a reviewed face-match candidate raises one
     (`record_match_tip`), so a hand-typed tip never shows to others as a face-match hit.
     """
-    ensure_can_work_on(actor, person, "tip.create")
+    ensure_can_pass_on_tip(actor, person)
     if isinstance(data, dict) and data.get("source") == "match":
         raise ValidationFailed(_("Some fields are not valid."), {"source": _(
             "A face-match tip comes only from the review of a face search.")})
@@ -246,6 +258,8 @@ def change_status(actor: User, person: WantedPerson, to_status: str, reason: str
                  details={"from": change.from_status, "to": to_status, "reason": reason,
                           "document_number": document_number,
                           "document_date": document_day.isoformat() if document_day else None})
+    if to_status != "wanted":
+        publication.withdraw_on_close(actor, person)
     return change
 
 
@@ -327,7 +341,8 @@ def complete_followup(actor: User, kind: str, record_id: int) -> None:
 def timeline(person: WantedPerson) -> list[dict]:
     """Return everything done on the person, newest first, each entry with kind, at and by."""
     entries = [*_outreach_entries(person), *_attempt_entries(person), *_tip_entries(person),
-               *_status_entries(person), *_review_entries(person)]
+               *_status_entries(person), *_review_entries(person),
+               *publication.timeline_entries(person), *validation.timeline_entries(person)]
     return sorted(entries, key=lambda e: (e["at"], e["kind"], e["id"]), reverse=True)
 
 

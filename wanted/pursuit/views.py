@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from wanted import timeutil
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.auth.views import attach_errors, safe_next
@@ -17,7 +18,7 @@ from wanted.dates import show_date
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.labels import STATUS
-from wanted.pursuit import services
+from wanted.pursuit import deadlines, services
 from wanted.pursuit.forms import (
     ATTEMPT_OUTCOME,
     CHANNEL,
@@ -34,7 +35,6 @@ from wanted.pursuit.forms import (
 )
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
-from wanted.timeutil import utcnow
 
 bp = Blueprint("pursuit", __name__)
 
@@ -62,13 +62,15 @@ def pursuit_globals() -> dict:
     return {"pursuit_panel": person_panel, "pending_hits": lambda: services.pending_hits(
         current_user), "CHANNEL": CHANNEL, "OUTREACH_OUTCOME": OUTREACH_OUTCOME,
         "ATTEMPT_OUTCOME": ATTEMPT_OUTCOME, "TIP_SOURCE": TIP_SOURCE, "TIP_STATUS": TIP_STATUS,
-        "now_utc": utcnow}
+        "now_utc": lambda: timeutil.utcnow(), "hit_due": deadlines.hit_due}
 
 
 def person_panel(person: WantedPerson) -> PersonPanel:
     """Build the pursuit panel of a person for the current user."""
     can_work = auth.can_work_on(current_user, person.unit_id)
     forms = {kind: new_log_form(kind) for kind in LOGS} if can_work else {}
+    if not can_work and current_user.role in ("officer", "supervisor"):
+        forms = {"tip": new_log_form("tip")}  # passed on to the owning unit
     status_form = None
     if auth.can_close_case(current_user, person.unit_id) and services.allowed_statuses(person):
         status_form = StatusForm(formdata=None)
@@ -113,7 +115,10 @@ def log(person_id: int, kind: str):
     if kind not in LOGS:
         return render_template("errors.html", status=404, message=_("Not found.")), 404
     person = registry.get_person(person_id)
-    registry.ensure_can_work_on(current_user, person, f"{kind}.create")
+    if kind == "tip":
+        services.ensure_can_pass_on_tip(current_user, person)
+    else:
+        registry.ensure_can_work_on(current_user, person, f"{kind}.create")
     form = new_log_form(kind, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
