@@ -154,12 +154,35 @@ def add_photo(person_id: int):
             form.photo.errors = [err.message]
             return render_template("matching/add_photo.html", form=form, person=person), \
                 err.status
-        confirm = ConfirmPhotoForm(upload=confirm_serializer().dumps(
-            services.stage_for_confirmation(check, person)))
+        pending = services.stage_for_confirmation(check, person)
+        confirm = ConfirmPhotoForm(upload=confirm_serializer().dumps(pending))
+        preview = preview_serializer().dumps({"person": person.id, "staged": pending["staged"]})
         return render_template("matching/confirm_photo.html", form=confirm, person=person,
-                               check=check, duplicates=services.duplicate_persons(check))
+                               check=check, duplicates=services.duplicate_persons(check),
+                               preview=preview)
     return render_template("matching/add_photo.html", form=form, person=person), (
         422 if form.errors else 200)
+
+
+def preview_serializer() -> URLSafeTimedSerializer:
+    """Sign the staging name of an upload so only its uploader's page can show it."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registry-photo-preview")
+
+
+@bp.route("/persons/<int:person_id>/photos/preview/<token>.jpg")
+def preview_photo(person_id: int, token: str):
+    person = registry.get_person(person_id)
+    registry.ensure_can_work_on(current_user, person, "photo.add")
+    try:
+        pending = preview_serializer().loads(token, max_age=CONFIRM_MAX_AGE)
+    except BadSignature:
+        abort(404)
+    if not isinstance(pending, dict) or pending.get("person") != person.id:
+        abort(404)
+    data = photo_store().staged(str(pending.get("staged", "")))
+    if data is None:
+        abort(404)
+    return jpeg_response(data, f"person-{person.id}-new-photo")
 
 
 @bp.route("/persons/<int:person_id>/photos/<int:photo_id>/delete", methods=["POST"])
