@@ -60,6 +60,8 @@ def main() -> None:
                  "--appendonly", "no"], os.environ.copy(), work / "redis.log"))
             env = stack_env(
                 WANTED_ENV="production", WANTED_SECRET_KEY=f"k-{uuid.uuid4().hex}",
+                WANTED_AUDIT_KEY=f"k-{uuid.uuid4().hex}",
+                WANTED_AUDIT_ANCHOR_DIR=str(work / "anchors"),
                 WANTED_DATABASE_URL=PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://")
                 .rsplit("/", 1)[0] + f"/{name}",
                 WANTED_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",

@@ -86,7 +86,8 @@ def search_worker(directory: str) -> dict:
 
 
 def run(role: str, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "WANTED_ENV": "production", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "WANTED_ENV": "production", "PYTHONPATH": str(REPO),
+           "WANTED_AUDIT_KEY": "bench", "WANTED_AUDIT_ANCHOR_DIR": tempfile.mkdtemp()}
     return subprocess.Popen([sys.executable, __file__, "--role", role, *args],  # noqa: S603
                             stdout=subprocess.PIPE, text=True, env=env)
 
