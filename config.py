@@ -12,6 +12,7 @@ ENV_ALIASES = {
 class Config:
     """Defaults for every installation."""
 
+    ENV_NAME = "development"
     SECRET_KEY: str | None = None
     REQUIRE_SECRET_KEY = False  # True: refuse to start rather than generate a local key
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in instance/
@@ -24,8 +25,14 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = 8 * 3600
-    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_IDLE_MINUTES = 30  # a session unused this long ends (CJIS AC-11/AC-12)
+    SESSION_MAX_HOURS = 12  # and every session ends this long after sign-in
+    SESSION_REDIS_PREFIX = "wanted:"  # Redis keys of sessions when REDIS_URL is set
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    MFA_REQUIRED = False  # True: every user must enrol a second factor before anything else
+    API_TOKEN_DAYS = 90
+    TRUSTED_PROXIES = 0  # reverse-proxy hops whose X-Forwarded-* headers are believed
+    HSTS = False
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -35,7 +42,8 @@ class Config:
     FACE_UPSAMPLE = 1
     FACE_MAX_SIDE = 1000  # longest side before upsampling for detection
     MATCH_K = 5
-    MATCH_THRESHOLDS: dict | None = None  # default: calibrated values in matching/gallery.py
+    FACE_ENROL_JITTERS = 10  # resamplings averaged per registry face (searches use one)
+    MATCH_THRESHOLDS: dict | None = None  # small-gallery distance bands; see matching/scoring.py
     GALLERY_APPROX_THRESHOLD = 100_000
     # Inline encoding bound: at most this many concurrent encodes per process.
     MATCH_INLINE_SLOTS = 1
@@ -44,16 +52,19 @@ class Config:
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
     RQ_QUEUE = "wanted"
-    LOGIN_RATE_LIMIT = (10, 300)  # attempts per window (seconds) per address
     RATE_LIMIT_PREFIX = "wanted:rl:"  # Redis keys; distinct per installation sharing a Redis
-    LOCKOUT_AFTER = 5
+    LOCKOUT_AFTER = 5  # failed sign-ins within LOCKOUT_MINUTES that lock an account
     LOCKOUT_MINUTES = 15
+    LOCKOUT_ADDRESS_AFTER = 5  # failed sign-ins from one address within LOCKOUT_MINUTES
+    MATCH_RATE_LIMIT = (30, 3600)  # face searches per user per window (s)
+    TOKEN_RATE_LIMIT = (5, 3600)  # API tokens a user may issue per window
+    MFA_RATE_LIMIT = (10, 300)  # second-factor attempts per address per window
 
     # Audit chain: HMAC key (never in the database), checkpoints written outside the database.
     AUDIT_KEY: str | None = None  # default: generated into instance/audit_key (development only)
     REQUIRE_AUDIT_KEY = False
     AUDIT_ANCHOR_DIR: str | None = None  # default: instance/audit-anchors
-    AUDIT_ANCHOR_SYSLOG = False  # also send each checkpoint to the local syslog
+    AUDIT_ANCHOR_SYSLOG: bool | str = False  # True (/dev/log) or a socket path: syslog too
     AUDIT_CHECKPOINT_EVERY = 1000  # events between checkpoints
     AUDIT_CHECKPOINT_MINUTES = 60  # or at the first event after this long; 0: count only
     AUDIT_PER_PAGE = 50
@@ -76,8 +87,11 @@ class DevelopmentConfig(Config):
 class ProductionConfig(Config):
     """PostgreSQL, Redis and a secret key from the environment; refuses to start without one."""
 
+    ENV_NAME = "production"
     REQUIRE_SECRET_KEY = True
     REQUIRE_AUDIT_KEY = True
+    MFA_REQUIRED = True
+    HSTS = True
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
@@ -85,10 +99,11 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """Fast, isolated settings for the test suite."""
 
+    ENV_NAME = "test"
     TESTING = True
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret-key"  # noqa: S105 - test only, never loaded outside tests
-    LOGIN_RATE_LIMIT = (1000, 60)
+    LOCKOUT_ADDRESS_AFTER = 1000  # tests of the address limit set their own
     AUDIT_KEY = "test-audit-key"  # noqa: S105 - test only
     AUDIT_CHECKPOINT_MINUTES = 0
 

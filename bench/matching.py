@@ -1,6 +1,8 @@
 """Benchmark face matching: photo to candidates, gallery search at scale, bands on real faces.
 
-Run: .venv/bin/python bench/matching.py [--quick]   (--quick: fewer runs, no 1M gallery)
+Run: .venv/bin/python bench/matching.py [--quick | --populations]
+(--quick: fewer runs, no 1M gallery; --populations: only the per-population calibration figures,
+from encodings cached under .cache/matching-bench)
 """
 
 import argparse
@@ -27,6 +29,10 @@ from wanted.matching.gallery import (  # noqa: E402
     band,
 )
 from wanted.matching.imaging import check_image  # noqa: E402
+
+sys.path.insert(0, str(REPO / "bench"))
+import populations  # noqa: E402
+from calibration_data import ENROL_JITTERS, SETS, load_set  # noqa: E402
 
 FACES = REPO.parent / "shared" / "data" / "faces"
 TEST_FACES = REPO / "tests" / "data" / "faces"
@@ -174,15 +180,33 @@ def bench_bands() -> None:
     print(f"   beyond: true person not shown for {missed} probe(s)")
 
 
+def bench_populations() -> None:
+    """Print TAR, FAR, rank-1 and wrong candidates per set and group, before and after."""
+    present = [name for name, path in SETS.items() if path.is_dir()]
+    print(f"\n== Per population (bench/populations.py protocol; registry photos with "
+          f"{ENROL_JITTERS} jitters after calibration, 1 before)")
+    if not present:
+        print(f"skipped: the calibration sets are absent ({', '.join(map(str, SETS.values()))})")
+        return
+    populations.report({name: load_set(name) for name in present})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, no 1M gallery")
-    quick = parser.parse_args().quick
+    parser.add_argument("--populations", action="store_true",
+                        help="only the per-population figures on the calibration sets")
+    args = parser.parse_args()
+    if args.populations:
+        bench_populations()
+        return
+    quick = args.quick
     bench_engine(runs=3 if quick else 7)
     print(f"\n== Gallery search, {QUERIES} probes of enrolled persons, k=5 per search")
     for size in (10_000, 100_000) if quick else (10_000, 100_000, 1_000_000):
         bench_gallery(size)
     bench_bands()
+    bench_populations()
 
 
 if __name__ == "__main__":

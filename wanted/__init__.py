@@ -25,14 +25,18 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to the app."""
     from wanted.auth.session import init_login
+    from wanted.auth.sessions import init_sessions
     from wanted.dates import init_dates
     from wanted.extensions import babel, csrf, db
     from wanted.i18n import init_i18n
     from wanted.labels import init_labels
     from wanted.navigation import init_navigation
     from wanted.ratelimit import init_rate_limiter
+    from wanted.security import init_security
 
     db.init_app(app)
+    init_security(app)
+    init_sessions(app)
     csrf.init_app(app)
     init_login(app)
     init_i18n(app, babel)

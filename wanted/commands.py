@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
+from flask import current_app
 from flask.cli import AppGroup
 
 from wanted.auth import services as auth
@@ -80,15 +81,55 @@ def users_create(username: str, role: str, unit_code: str, password: str,
 
 @users_cli.command("token")
 @click.argument("username")
-def users_token(username: str) -> None:
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="Days until the token expires (default: API_TOKEN_DAYS).")
+def users_token(username: str, days: int | None) -> None:
     """Print a new API token for USERNAME (the last line of output)."""
     try:
         user = auth.user_by_username(username)
     except ServiceError as err:
         fail(err)
-    token = auth.issue_token(user)
+    token = auth.issue_token(user, days or current_app.config["API_TOKEN_DAYS"])
     db.session.commit()
     click.echo(token)
+
+
+@users_cli.command("mfa-enrol")
+@click.argument("username")
+def users_mfa_enrol(username: str) -> None:
+    """Give USERNAME a new second factor; print its otpauth:// URI (the last line)."""
+    from wanted.auth.mfa import enrol_without_code
+
+    try:
+        user = auth.user_by_username(username)
+    except ServiceError as err:
+        fail(err)
+    uri = enrol_without_code(user)
+    db.session.commit()
+    click.echo(f"Second factor enrolled for {username}; load this URI into the app:")
+    click.echo(uri)
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+def users_unlock(username: str) -> None:
+    """Unlock USERNAME after repeated failed sign-ins."""
+    try:
+        user = auth.user_by_username(username)
+    except ServiceError as err:
+        fail(err)
+    auth.unlock(user)
+    db.session.commit()
+    click.echo(f"User {username} unlocked.")
+
+
+@users_cli.command("disable-inactive")
+@click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True)
+def users_disable_inactive(days: int) -> None:
+    """Deactivate accounts not used for DAYS days (meant for a daily cron job)."""
+    names = auth.disable_inactive(days)
+    db.session.commit()
+    click.echo(f"{len(names)} account(s) disabled" + (f": {', '.join(names)}" if names else "."))
 
 
 @users_cli.command("revoke-tokens")
@@ -110,6 +151,10 @@ def demo_seed(persons: int, if_empty: bool) -> None:
     """Load a synthetic province: units, accounts, persons, pursuit work, a campaign."""
     from wanted.demo.seed import DEMO_PASSWORD, registry_is_empty, seed_demo
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "demo seed refuses to run in production (WANTED_ENV=production): its accounts "
+            "have a published password. Create the first admin with `users create`.")
     if if_empty and not registry_is_empty():
         click.echo("Registry already has data; demo seed skipped.")
         return

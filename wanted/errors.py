@@ -57,6 +57,10 @@ class StaleVersion(ServiceError):
     status, code = 412, "stale_version"
 
 
+class RateLimited(ServiceError):
+    status, code = 429, "rate_limited"
+
+
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
     """Build the JSON error body of API.md, with the request id to quote to an administrator."""
     body = {"error": {"code": code, "message": message, "fields": fields or {},

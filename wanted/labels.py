@@ -34,6 +34,8 @@ REVIEW_DECISION = {
 }
 BAND = {"strong": _l("Strong"), "possible": _l("Possible"), "weak": _l("Weak")}
 BAND_BADGE = {"strong": "danger", "possible": "warning", "weak": "secondary"}
+SCORING = {"s-norm": _l("normalised against the gallery's nearest faces (S-norm)"),
+           "distance": _l("mean distance (the gallery is too small to normalise against)")}
 
 
 def init_labels(app: Flask) -> None:
@@ -45,4 +47,4 @@ def init_labels(app: Flask) -> None:
         primary_photo_ids=primary_photo_ids, person_photos=person_photos,
         STATUS=STATUS, STATUS_BADGE=STATUS_BADGE, SEX=SEX, DANGER_CLASS=DANGER_CLASS,
         CAUTION_FLAG=CAUTION_FLAG, ROLE=ROLE, CHARGE_CATEGORY=CHARGE_CATEGORY,
-        REVIEW_DECISION=REVIEW_DECISION, BAND=BAND, BAND_BADGE=BAND_BADGE)
+        REVIEW_DECISION=REVIEW_DECISION, BAND=BAND, BAND_BADGE=BAND_BADGE, SCORING=SCORING)

@@ -5,6 +5,8 @@ import time
 
 from flask import Flask, current_app
 
+from wanted.errors import RateLimited
+
 
 class MemoryRateLimiter:
     """Count hits per key in this process only (the embedded default)."""
@@ -62,3 +64,11 @@ def init_rate_limiter(app: Flask) -> None:
 def rate_limiter() -> MemoryRateLimiter | RedisRateLimiter:
     """Return the app's limiter."""
     return current_app.extensions["rate_limiter"]
+
+
+def require_within(key: str, setting: str, message: str, audit: dict) -> None:
+    """Count a hit against the limit named by `setting`; raise RateLimited (audited) beyond it."""
+    limit, window = current_app.config[setting]
+    if not rate_limiter().hit(key, limit, window):
+        raise RateLimited(message, audit={**audit, "details": {"limit": limit,
+                                                               "window": window}})

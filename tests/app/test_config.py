@@ -1,6 +1,7 @@
 """Configuration: classes, instance/config.py and WANTED_* variables; production needs a key."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -28,15 +29,29 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_production_refuses_to_start_without_an_audit_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("WANTED_ENV", "production")
+    monkeypatch.setenv("WANTED_SECRET_KEY", "from-the-environment")
+    monkeypatch.delenv("WANTED_AUDIT_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="WANTED_AUDIT_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
 def test_embedded_default_keeps_everything_under_instance(monkeypatch, tmp_path):
     monkeypatch.setenv("WANTED_ENV", "development")
-    for name in ("WANTED_DATABASE_URL", "WANTED_STORAGE_DIR", "WANTED_SECRET_KEY"):
+    for name in ("WANTED_DATABASE_URL", "WANTED_STORAGE_DIR", "WANTED_SECRET_KEY",
+                 "WANTED_AUDIT_KEY", "WANTED_AUDIT_ANCHOR_DIR"):
         monkeypatch.delenv(name, raising=False)
     app = create_app()
     instance = app.instance_path
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance}/wanted.db"
     assert app.config["STORAGE_DIR"] == f"{instance}/photos"
     assert len(app.config["SECRET_KEY"]) >= 40  # generated once, kept in instance/
+    # The audit key too, in its own owner-only file: never in the database.
+    key_file = Path(instance) / "audit_key"
+    assert app.config["AUDIT_KEY"] == key_file.read_text().strip()
+    assert key_file.stat().st_mode & 0o077 == 0
+    assert app.config["AUDIT_ANCHOR_DIR"] == f"{instance}/audit-anchors"
 
 
 def test_storage_dir_from_environment(monkeypatch, tmp_path):

@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 import json
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -236,3 +238,35 @@ def test_events_from_before_the_key_stay_verifiable_and_the_keyed_chain_follows_
         first_keyed = db.session.scalars(select(AuditEvent).where(AuditEvent.id > 6)
                                          .order_by(AuditEvent.id)).first()
     assert first_keyed.id == 7 and first_keyed.prev_hash == prev
+
+
+def test_a_checkpoint_follows_the_first_event_after_the_set_minutes(app, client, login, province,
+                                                                    make_person):
+    from wanted.audit import anchors
+
+    app.config.update(AUDIT_CHECKPOINT_EVERY=0, AUDIT_CHECKPOINT_MINUTES=30)
+    make_events(client, login, make_person)
+    written = len(anchor_entries(app))
+    anchors.last_written["at"] = time.time() - 10 * 60
+    client.get("/?q=lan")
+    assert len(anchor_entries(app)) == written
+    anchors.last_written["at"] = time.time() - 31 * 60
+    client.get("/?q=lan")
+    entries = anchor_entries(app)
+    assert len(entries) == written + 1 and entries[-1]["last_id"] == event_ids(app)[-1]
+
+
+def test_checkpoints_also_go_to_syslog_when_asked(app, client, login, province, make_person,
+                                                  tmp_path):
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(tmp_path / "log.sock"))
+    listener.settimeout(5)
+    app.config.update(AUDIT_ANCHOR_SYSLOG=str(tmp_path / "log.sock"), AUDIT_CHECKPOINT_EVERY=2)
+    try:
+        make_events(client, login, make_person)
+        message = listener.recv(4096).decode()
+    finally:
+        listener.close()
+    assert "wanted-audit-checkpoint" in message
+    entry = json.loads(message.split("wanted-audit-checkpoint ", 1)[1].rstrip("\x00"))
+    assert entry in anchor_entries(app)

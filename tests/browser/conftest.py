@@ -22,7 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 def live_app(tmp_path):
     """An app on its own SQLite database with the test province."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
-                      "STORAGE_DIR": str(tmp_path / "photos"), "WTF_CSRF_ENABLED": True})
+                      "STORAGE_DIR": str(tmp_path / "photos"), "WTF_CSRF_ENABLED": True,
+                      "AUDIT_ANCHOR_DIR": str(tmp_path / "anchors")})
     with app.app_context():
         upgrade_database()
         seed_charges(CHARGES)
@@ -55,8 +56,13 @@ def page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    # Every browser test also checks that nothing on its pages was refused by the CSP.
+    assert refused == [], refused
 
 
 @pytest.fixture

@@ -103,6 +103,18 @@ def test_stats_period_out_of_range_is_422(client, province, token, login, query,
     assert client.get(f"/dashboard/units.csv?{query}").status_code == 200
 
 
+@pytest.mark.parametrize(("query", "field"), [
+    ("from=0001-01-01", "from"), ("to=9999-12-31", "to"), (f"page={BEYOND_INT64}", "page"),
+    ("page=²", "page"), ("per_page=201", "per_page"), ("outcome=x", "outcome"),
+])
+def test_audit_filters_out_of_range_are_422(client, province, token, login, query, field):
+    response = client.get(f"/api/v1/audit?{query}", headers=token("admin"))
+    assert response.status_code == 422
+    assert field in fields(response)
+    login("admin")
+    assert client.get(f"/admin/audit/?{query}").status_code == 422
+
+
 @pytest.mark.parametrize(("value", "field"), [
     ("0001-01-01T00:00", "contacted_at"), ("9999-12-31T23:59", "contacted_at"),
     ("2020-01-01T00:00+14:30", "contacted_at"), ("2020-01-01T00:00-23:59", "contacted_at"),

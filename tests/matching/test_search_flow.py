@@ -3,11 +3,12 @@
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 from sqlalchemy import func, select
 
 from tests.conftest import FACES
 from wanted.extensions import db
+from wanted.matching import scoring
 from wanted.matching.models import Face, MatchSearch, Photo
 from wanted.storage import LocalPhotoStore
 
@@ -269,3 +270,44 @@ def test_a_search_against_a_filled_gallery_gives_its_size_and_no_warning(client,
     assert "empty-gallery" not in client.get("/matches/new").get_data(as_text=True)
     page = client.get(f"/matches/{response.json['id']}").get_data(as_text=True)
     assert "empty-gallery" not in page
+
+
+def test_the_result_page_says_how_often_a_stranger_reached_each_band(client, token, login,
+                                                                     gallery):
+    search = match(client, token("off_a"), "obama/2.jpg").json
+    stored = search["thresholds"]
+    assert stored["method"] == "distance"  # four registry faces: too few to normalise against
+    assert stored["stranger_rates"] == scoring.STRANGER_RATES
+    assert stored["calibration_set"] == "faces_east_asian"
+    assert search["faces"][0]["candidates"][0]["score"] is not None
+    login("off_a")
+    page = client.get(f"/matches/{search['id']}").get_data(as_text=True)
+    assert 'data-testid="band-meaning"' in page
+    odds = {band: round(1 / rate) for band, rate in scoring.STRANGER_RATES["distance"].items()}
+    for band, n in odds.items():
+        assert f"khoảng 1 trong {n:,} lần so sánh" in page, band
+    client.get("/lang/en")
+    page = client.get(f"/matches/{search['id']}").get_data(as_text=True)
+    assert f"about 1 in {odds['strong']:,} comparisons" in page
+    assert "mean distance (the gallery is too small to normalise against)" in page
+
+
+def blurred(relative: str, radius: float) -> bytes:
+    out = io.BytesIO()
+    Image.open(FACES / relative).filter(ImageFilter.GaussianBlur(radius)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_a_blurred_face_is_flagged_and_gets_no_strong_candidate(client, token, login, gallery):
+    sharp = match(client, token("off_a"), "obama/2.jpg").json
+    assert sharp["faces"][0]["quality"]["low_quality"] is False
+    search = match(client, token("off_a"), raw=blurred("obama/2.jpg", 4)).json
+    [face] = search["faces"]
+    assert face["quality"]["low_quality"] is True
+    assert face["candidates"][0]["person_id"] == gallery["obama"]
+    assert "strong" not in [c["band"] for c in face["candidates"]]
+    login("off_a")
+    assert 'data-testid="low-quality"' in client.get(
+        f"/matches/{search['id']}").get_data(as_text=True)
+    assert 'data-testid="low-quality"' not in client.get(
+        f"/matches/{sharp['id']}").get_data(as_text=True)

@@ -8,7 +8,8 @@ from wanted.extensions import db
 
 def form_data(**overrides):
     data = {"full_name": "Nguyễn Văn Hùng", "sex": "male", "danger_class": "normal",
-            "unit": "A", "assigned_officer": "", "charges": ["173"]}
+            "unit": "A", "assigned_officer": "", "charges": ["173"],
+            "decision_number": "05/QĐ-TN", "decision_date": "2025-02-03"}
     data.update(overrides)
     return data
 

@@ -103,7 +103,7 @@ def walk_through(url: str) -> bool:
     form = read_form(session, url + "/persons/new", "/persons/new")
     data = {**form.fields, "full_name": "Smoke Test Obama", "decision_number": "12/QĐ-TN",
             "decision_date": "2026-01-05", "decision_agency": "Cơ quan CSĐT",
-            "charges": next(v for v in form.options.get("charges", [""]) if v) or ""}
+            "charges": "173"}  # charges are checkboxes: Điều 173, theft
     response = session.post(url + "/persons/new", data=data, timeout=30)
     assert response.status_code == 200, response.text[:2000]
     person_id = int(re.search(r"/persons/(\d+)$", response.url).group(1))

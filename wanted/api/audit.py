@@ -25,6 +25,8 @@ def audit_events():
     paging = parse_query(AuditQuery, request.args)
     page = services.page_of_events(filters, paging.page,
                                    paging.per_page or services.configured_per_page())
+    services.record("audit.read", details={**filters.as_details(), "page": page.page,
+                                           "total": page.total})
     return {"items": [services.event_json(e) for e in page.items], "total": page.total,
             "page": page.page, "per_page": page.per_page}
 

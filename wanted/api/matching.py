@@ -26,7 +26,7 @@ def uploaded_photo() -> bytes:
            body=SearchRequest, body_type="multipart/form-data", files=("photo",),
            responses={201: {"description": "The search; status 'pending' while a worker runs it",
                             "schema": ref("MatchSearch")},
-                      **error_responses(400, 401, 403, 413, 415, 422, 503)})
+                      **error_responses(400, 401, 403, 413, 415, 422, 429, 503)})
 def create_match():
     search = tasks.submit(g.actor, uploaded_photo(), request.form.get("purpose"),
                           request.form.get("case_ref"))

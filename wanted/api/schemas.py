@@ -36,6 +36,9 @@ SCHEMAS: dict[str, dict] = {
                         "description": "top, right, bottom, left"},
                 "candidates": {"type": "array", "items": {"type": "object", "properties": {
                     "person_id": {"type": "integer"}, "distance": {"type": "number"},
+                    "score": {"type": "number", "nullable": True,
+                              "description": "What the band was read from: S-norm score, "
+                                             "or mean distance in a small gallery"},
                     "band": {"type": "string", "enum": ["strong", "possible", "weak"]}}}}}}},
         },
     },

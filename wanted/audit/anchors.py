@@ -12,7 +12,6 @@ from flask import current_app
 from wanted.audit.keys import holds, seal
 from wanted.timeutil import utcnow
 
-log = logging.getLogger("wanted.audit.anchors")
 # Per process: when this process last wrote a checkpoint (seconds since the epoch).
 last_written = {"at": 0.0}
 
@@ -64,13 +63,14 @@ def write(entry: dict) -> None:
     finally:
         os.close(fd)
     last_written["at"] = time.time()
-    if current_app.config["AUDIT_ANCHOR_SYSLOG"]:
-        send_to_syslog(line.strip())
+    target = current_app.config["AUDIT_ANCHOR_SYSLOG"]
+    if target:
+        send_to_syslog(line.strip(), "/dev/log" if target is True else str(target))
 
 
-def send_to_syslog(line: str) -> None:
-    """Send a checkpoint line to the local syslog daemon."""
-    handler = logging.handlers.SysLogHandler(address="/dev/log")
+def send_to_syslog(line: str, address: str) -> None:
+    """Send a checkpoint line to a syslog daemon listening on a local socket."""
+    handler = logging.handlers.SysLogHandler(address=address)
     try:
         handler.emit(logging.LogRecord("wanted.audit", logging.INFO, __file__, 0,
                                        f"wanted-audit-checkpoint {line}", None, None))

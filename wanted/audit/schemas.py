@@ -6,6 +6,7 @@ from pydantic import Field, model_validator
 
 from wanted.validation import MAX_PAGE, Day, QueryInt, QuerySchema, Text, refuse_field
 
+OUTCOMES = ("ok", "denied", "failed", "rate_limited", "error")
 # The audit page and API page through at most this many events at once.
 MAX_PER_PAGE = 200
 
@@ -16,7 +17,7 @@ class AuditQuery(QuerySchema):
     actor: Text(64) | None = Field(None, description="Username")
     action: Text(64) | None = Field(None, description="Action name")
     object: Text(100) | None = Field(None, description="type or type:id")
-    outcome: Literal["ok", "denied", "failed", "rate_limited", "error"] | None = None
+    outcome: Literal[OUTCOMES] | None = None
     start: Day | None = Field(None, alias="from", description="YYYY-MM-DD (local day)")
     end: Day | None = Field(None, alias="to", description="YYYY-MM-DD (local day, included)")
     page: QueryInt(1, MAX_PAGE) = Field(1, description="Page number")

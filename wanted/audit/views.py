@@ -4,7 +4,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 
 from wanted.audit import services
-from wanted.audit.schemas import AuditQuery
+from wanted.audit.schemas import OUTCOMES, AuditQuery
 from wanted.auth.session import roles_required
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
@@ -34,11 +34,14 @@ def index():
         filters = services.parse_filters(request.args)
     except ValidationFailed as err:
         return render_template("audit/index.html", page=None, chain=chain, errors=err.fields,
-                               outcomes=services.OUTCOMES), 422
+                               outcomes=OUTCOMES), 422
     page = services.page_of_events(filters, parse_query(AuditQuery, request.args).page,
                                    services.configured_per_page())
+    services.record("audit.read", actor=current_user,
+                    details={**filters.as_details(), "page": page.page, "total": page.total})
+    db.session.commit()
     return render_template("audit/index.html", page=page, chain=chain, errors={},
-                           outcomes=services.OUTCOMES)
+                           outcomes=OUTCOMES)
 
 
 @bp.route("/export.csv")

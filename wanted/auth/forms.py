@@ -13,6 +13,25 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
+class MfaForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+
+
+class EnrolForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=256)])
+    current_code = StringField(_l("Code from your current authenticator"),
+                               validators=[Length(max=32)])
+    code = StringField(_l("Code shown by the app"), validators=[DataRequired(), Length(max=32)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(), Length(max=256)])
+    code = StringField(_l("Second-factor code"), validators=[Length(max=32)])
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)])
+
+
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=3, max=64),

@@ -1,17 +1,20 @@
 """Accounts, units, passwords, API tokens and who may do what."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import g
+from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from wanted.audit import services as audit
-from wanted.auth.models import ROLES, ApiToken, Unit, User
+from wanted.auth import passwords
+from wanted.auth.models import ROLES, ApiToken, LoginFailure, Unit, User
+from wanted.auth.sessions import end_user_sessions
 from wanted.errors import NotFound, ValidationFailed
 from wanted.extensions import db
 from wanted.timeutil import utcnow
@@ -20,6 +23,8 @@ hasher = PasswordHasher()
 # Verified when the username is unknown, so that a miss costs as long as a wrong password.
 DUMMY_HASH = hasher.hash("not-a-password")
 MIN_PASSWORD_LENGTH = 10
+# How an unknown username appears in the log: it may be a password typed in the wrong box.
+UNKNOWN_ACTOR = "unknown"
 
 
 def unit_by_code(code: str) -> Unit:
@@ -82,12 +87,15 @@ def units_in_tree_order() -> list[tuple[Unit, int]]:
     return ordered
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse passwords too short to resist guessing."""
+def check_password_strength(password: str, username: str = "") -> None:
+    """Refuse passwords too short, too common or too easy to guess, saying why."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             _("Password too short."),
             {"password": _("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH)})
+    reason = passwords.weakness(password, username)
+    if reason:
+        raise ValidationFailed(_("Password refused."), {"password": reason})
 
 
 def create_user(username: str, *, role: str, unit_code: str, password: str,
@@ -98,7 +106,7 @@ def create_user(username: str, *, role: str, unit_code: str, password: str,
                                {"role": _("Choose officer, supervisor or admin.")})
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise ValidationFailed(_("Username already exists."), {"username": _("Already taken.")})
-    check_password_strength(password)
+    check_password_strength(password, username)
     user = User(username=username, role=role, unit=unit_by_code(unit_code),
                 password_hash=hasher.hash(password), full_name=full_name)
     db.session.add(user)
@@ -109,39 +117,122 @@ def create_user(username: str, *, role: str, unit_code: str, password: str,
 
 
 def set_password(user: User, password: str) -> None:
-    """Replace a user's password and clear any lockout."""
-    check_password_strength(password)
+    """Replace a user's password; end their sessions and API tokens."""
+    check_password_strength(password, user.username)
     user.password_hash = hasher.hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
     audit.record("user.password", object_type="user", object_id=user.id)
+    revoke_tokens(user)
+    end_sessions(user)
 
 
-def authenticate(username: str, password: str, *, lockout_after: int,
-                 lockout_minutes: int) -> User | None:
+def end_sessions(user: User) -> int:
+    """End every session of the user on the server; return how many."""
+    count = end_user_sessions(user.id)
+    audit.record("user.sessions_end", object_type="user", object_id=user.id,
+                 details={"count": count})
+    return count
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate an account; deactivation ends its sessions and tokens."""
+    user.active = active
+    if not active:
+        revoke_tokens(user)
+        end_sessions(user)
+    audit.record("user.active", object_type="user", object_id=user.id,
+                 details={"active": active})
+
+
+def unknown_username(username: str) -> dict:
+    """Describe an unknown username for the log by a keyed hash, never verbatim."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, username.encode(errors="replace"), hashlib.sha256).hexdigest()
+    return {"username_hash": digest[:16]}
+
+
+def address_blocked(address: str, *, limit: int, minutes: int) -> bool:
+    """Tell whether this address made `limit` failed sign-ins in the last `minutes`."""
+    since = utcnow() - timedelta(minutes=minutes)
+    count = db.session.scalar(select(func.count(LoginFailure.id)).where(
+        LoginFailure.address == address, LoginFailure.at >= since))
+    return count >= limit
+
+
+def record_failure(user: User | None, address: str, *, lockout_after: int,
+                   lockout_minutes: int) -> None:
+    """Count a failed sign-in for the address and the account; lock the account at the limit."""
+    now = utcnow()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
+    db.session.add(LoginFailure(at=now, user_id=user.id if user else None, address=address[:64]))
+    db.session.flush()
+    if user is None or user.locked_at is not None:
+        return
+    since = max(now - timedelta(minutes=lockout_minutes), user.failures_counted_from or now.min)
+    count = db.session.scalar(select(func.count(LoginFailure.id)).where(
+        LoginFailure.user_id == user.id, LoginFailure.at >= since))
+    if count >= lockout_after:
+        user.locked_at = now
+        audit.record("user.lock", actor=user, object_type="user", object_id=user.id,
+                     outcome="denied", details={"failures": count, "minutes": lockout_minutes})
+
+
+def check_password(username: str, password: str, *, address: str, lockout_after: int,
+                   lockout_minutes: int) -> User | None:
     """Return the user if the password is right and the account usable; audit either way."""
     user = db.session.scalar(select(User).where(User.username == username))
+    limits = {"lockout_after": lockout_after, "lockout_minutes": lockout_minutes}
     if user is None:
         _verify(DUMMY_HASH, password)
-        audit.record("login", outcome="failed", actor_name=username[:64],
-                     details={"reason": "unknown_user"})
+        record_failure(None, address, **limits)
+        audit.record("login", outcome="failed", actor_name=UNKNOWN_ACTOR,
+                     details={"reason": "unknown_user", **unknown_username(username)})
         return None
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
+    if user.locked_at is not None:
+        _verify(DUMMY_HASH, password)
         audit.record("login", actor=user, outcome="denied", details={"reason": "locked"})
         return None
     if not _verify(user.password_hash, password) or not user.active:
         reason = "inactive" if user.active is False else "bad_password"
-        user.failed_logins += 1
-        if user.failed_logins >= lockout_after:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
         audit.record("login", actor=user, outcome="failed", details={"reason": reason})
+        record_failure(user, address, **limits)
         return None
-    user.failed_logins = 0
-    user.last_login_at = now
-    audit.record("login", actor=user)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+        audit.record("user.rehash", actor=user, object_type="user", object_id=user.id)
     return user
+
+
+def complete_sign_in(user: User, *, factor: str = "password") -> None:
+    """Record a full sign-in: failures so far stop counting towards a lock."""
+    now = utcnow()
+    user.failures_counted_from = now
+    user.last_login_at = now
+    audit.record("login", actor=user, details={"factor": factor})
+
+
+def unlock(user: User) -> None:
+    """Lift a lock; earlier failures no longer count."""
+    user.locked_at = None
+    user.failures_counted_from = utcnow()
+    audit.record("user.unlock", object_type="user", object_id=user.id)
+
+
+def disable_inactive(days: int) -> list[str]:
+    """Deactivate active accounts not used for `days` days; return their usernames."""
+    cutoff = utcnow() - timedelta(days=days)
+    last_use = func.coalesce(User.last_login_at, User.created_at)
+    users = db.session.scalars(select(User).where(User.active.is_(True), last_use < cutoff)
+                               .order_by(User.username)).all()
+    for user in users:
+        set_active(user, False)
+        audit.record("user.disable_inactive", object_type="user", object_id=user.id,
+                     details={"days": days})
+    return [user.username for user in users]
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Tell whether the password is the user's (asked again before sensitive changes)."""
+    return _verify(user.password_hash, password)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -151,11 +242,13 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def issue_token(user: User) -> str:
-    """Create an API token for the user and return it; only its hash is kept."""
+def issue_token(user: User, days: int = 90) -> str:
+    """Create an API token valid for `days` days and return it; only its hash is kept."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_token_hash(token)))
-    audit.record("token.issue", object_type="user", object_id=user.id)
+    expires_at = utcnow() + timedelta(days=days)
+    db.session.add(ApiToken(user=user, token_hash=_token_hash(token), expires_at=expires_at))
+    audit.record("token.issue", object_type="user", object_id=user.id,
+                 details={"expires_at": expires_at.isoformat(timespec="seconds")})
     return token
 
 
@@ -171,11 +264,13 @@ def revoke_tokens(user: User) -> int:
 
 
 def user_for_token(token: str) -> User | None:
-    """Return the active user of a live token, or None."""
+    """Return the active user of a live, unexpired token, or None."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now \
+            or not row.user.active or row.user.locked_at is not None:
         return None
-    row.last_used_at = utcnow()
+    row.last_used_at = now
     return row.user
 
 

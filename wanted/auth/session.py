@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,7 +12,9 @@ from wanted.auth.models import User
 from wanted.extensions import db, login_manager
 
 # Endpoints anyone may reach; the API authenticates with its own bearer tokens.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.login_mfa", "auth.set_language", "static"}
+# What a user without a second factor may reach while MFA_REQUIRED sends them to enrol.
+ENROLMENT_ENDPOINTS = {"auth.enrol_mfa", "auth.logout"}
 
 
 def init_login(app: Flask) -> None:
@@ -24,7 +26,8 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active and user.locked_at is None else None
 
     @app.before_request
     def require_login():
@@ -32,8 +35,14 @@ def init_login(app: Flask) -> None:
         if endpoint in PUBLIC_ENDPOINTS or request.path.startswith("/api/"):
             return None
         if not current_user.is_authenticated:
+            if getattr(session, "expired", False):
+                flash(_l("Your session has ended. Please sign in again."), "warning")
             return redirect(url_for("auth.login", next=request.full_path))
         g.actor = current_user._get_current_object()
+        if app.config["MFA_REQUIRED"] and not g.actor.mfa_enrolled \
+                and endpoint not in ENROLMENT_ENDPOINTS:
+            flash(_l("Set up your second factor before going on."), "warning")
+            return redirect(url_for("auth.enrol_mfa"))
         return None
 
 

@@ -190,6 +190,7 @@ def create_archive(directory: Path) -> tuple[Path, dict]:
             pyrage.encrypt_file(str(plain), str(target) + ".part", [to])
         else:
             shutil.copyfile(plain, str(target) + ".part")
+        os.chmod(str(target) + ".part", 0o600)  # the data is sensitive, encrypted or not
         os.replace(str(target) + ".part", target)
     return target, manifest
 

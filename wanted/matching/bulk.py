@@ -38,6 +38,7 @@ class Limits:
     model: str
     upsample: int
     max_side: int
+    jitters: int
 
 
 def read_items(path: Path) -> list[ImportItem]:
@@ -72,7 +73,8 @@ def process(args: tuple[ImportItem, Limits]) -> tuple[ImportItem, object]:
     except ImageRejected as rejected:
         return item, f"{rejected.code}: {rejected.message}"
     faces = engine.find_faces(engine.load_rgb(checked.data), model=limits.model,
-                              upsample=limits.upsample, max_side=limits.max_side)
+                              upsample=limits.upsample, max_side=limits.max_side,
+                              jitters=limits.jitters)
     return item, (checked, faces)
 
 

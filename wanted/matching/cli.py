@@ -22,7 +22,8 @@ def limits() -> bulk.Limits:
     """Read the intake and detection settings of the app."""
     config = current_app.config
     return bulk.Limits(config["MAX_UPLOAD_BYTES"], config["MAX_IMAGE_PIXELS"],
-                       config["FACE_MODEL"], config["FACE_UPSAMPLE"], config["FACE_MAX_SIDE"])
+                       config["FACE_MODEL"], config["FACE_UPSAMPLE"], config["FACE_MAX_SIDE"],
+                       config["FACE_ENROL_JITTERS"])
 
 
 @faces_cli.command("import")
@@ -81,7 +82,8 @@ def reindex(missing_only: bool) -> None:
         for photo_id, sha256 in bar:
             found[photo_id] = engine.find_faces(
                 engine.load_rgb(store.get(sha256)), model=config["FACE_MODEL"],
-                upsample=config["FACE_UPSAMPLE"], max_side=config["FACE_MAX_SIDE"])
+                upsample=config["FACE_UPSAMPLE"], max_side=config["FACE_MAX_SIDE"],
+                jitters=config["FACE_ENROL_JITTERS"])
     services.replace_faces(found)
     db.session.commit()
     count = sum(len(faces) for faces in found.values())

@@ -37,9 +37,10 @@ def load_rgb(source: bytes | Path) -> Image.Image:
 
 
 def find_faces(image: Image.Image, *, model: str = "hog", upsample: int = 1,
-               max_side: int = DEFAULT_MAX_SIDE) -> list[DetectedFace]:
-    """Find every face in an RGB image and encode each one."""
-    return [DetectedFace(box, encode_face(image, box), MODEL_NAMES[model], face_quality(image, box))
+               max_side: int = DEFAULT_MAX_SIDE, jitters: int = 1) -> list[DetectedFace]:
+    """Find every face in an RGB image and encode each one, averaging `jitters` resamplings."""
+    return [DetectedFace(box, encode_face(image, box, jitters), MODEL_NAMES[model],
+                         face_quality(image, box))
             for box in locate_faces(image, model=model, upsample=upsample, max_side=max_side)]
 
 
@@ -53,16 +54,21 @@ def locate_faces(image: Image.Image, *, model: str, upsample: int, max_side: int
     return [_scale_box(box, 1 / scale, image.size) for box in found]
 
 
-def encode_face(image: Image.Image, box: Box) -> np.ndarray:
+def encode_face(image: Image.Image, box: Box, jitters: int = 1) -> np.ndarray:
     """Compute the 128-number encoding of the face in a box at the image's full resolution."""
+    pixels, local = _face_region(image, box)
+    return face_recognition.face_encodings(pixels, [local], jitters)[0].astype(np.float32)
+
+
+def _face_region(image: Image.Image, box: Box) -> tuple[np.ndarray, Box]:
+    """Return the pixels around a face and the face's box within them."""
     top, right, bottom, left = box
     height, width = bottom - top, right - left
     # A margin of one face on each side holds the whole aligned chip, so only it is converted.
     region = (max(0, left - width), max(0, top - height),
               min(image.width, right + width), min(image.height, bottom + height))
-    pixels = np.asarray(image.crop(region))
     local = (top - region[1], right - region[0], bottom - region[1], left - region[0])
-    return face_recognition.face_encodings(pixels, [local])[0].astype(np.float32)
+    return np.asarray(image.crop(region)), local
 
 
 def detection_scale(size: tuple[int, int], *, upsample: int, max_side: int) -> float:
@@ -79,9 +85,25 @@ def _scale_box(box: Box, factor: float, size: tuple[int, int]) -> Box:
 
 
 def face_quality(image: Image.Image, box: Box) -> dict[str, float]:
-    """Measure a face's height in pixels and its sharpness (variance of the Laplacian)."""
+    """Measure a face's height in pixels, sharpness (variance of the Laplacian) and turn (yaw)."""
     top, right, bottom, left = box
     grey = image.crop((left, top, right, bottom)).convert("L").resize((BLUR_SIDE, BLUR_SIDE))
     g = np.asarray(grey, dtype=np.float32)
     laplacian = g[:-2, 1:-1] + g[2:, 1:-1] + g[1:-1, :-2] + g[1:-1, 2:] - 4 * g[1:-1, 1:-1]
-    return {"size": float(bottom - top), "blur": round(float(laplacian.var()), 1)}
+    return {"size": float(bottom - top), "blur": round(float(laplacian.var()), 1),
+            "yaw": face_yaw(image, box)}
+
+
+def face_yaw(image: Image.Image, box: Box) -> float:
+    """Estimate how far a face is turned sideways from its landmarks: 0 frontal, 1 in profile.
+
+    The nose tip's offset from the middle of the jaw line, over half the jaw's width.
+    """
+    pixels, local = _face_region(image, box)
+    [marks] = face_recognition.face_landmarks(pixels, [local], "large")
+    jaw = np.asarray(marks["chin"], dtype=np.float32)
+    nose = np.asarray(marks["nose_tip"], dtype=np.float32).mean(axis=0)
+    left, right = jaw[0], jaw[-1]
+    half = max(float(np.linalg.norm(right - left)) / 2, 1.0)
+    along = float(np.dot(nose - (left + right) / 2, (right - left) / (2 * half)))
+    return round(min(abs(along) / half, 1.0), 2)

@@ -13,7 +13,8 @@ import numpy as np
 
 DIMENSIONS = 128
 BANDS = ("strong", "possible", "weak")
-# Calibrated on ../shared/data/faces; the figures and the reasoning are in docs/matching.md.
+# Distance bands calibrated on ../shared/data/faces (mostly Western faces); the calibrated scoring
+# (scoring.py) keeps them as caps. Figures and reasoning in docs/matching.md.
 DEFAULT_THRESHOLDS = {"strong": 0.45, "possible": 0.50, "weak": 0.55}
 DEFAULT_APPROX_THRESHOLD = 100_000
 # IVF settings measured in bench/matching.py (figures in docs/matching.md): recall@10 >= 0.99
@@ -276,6 +277,12 @@ class Gallery:
             if len(candidates) >= k or all(exhausted for _, exhausted in found):
                 return candidates[:k]
             fetch *= FETCH_FACTOR
+
+    def nearest_faces(self, encoding: Encoding, n: int) -> list[Candidate]:
+        """Return about the n nearest visible faces at any distance, nearest first (a cohort)."""
+        query = encoding_matrix([encoding])[0]
+        hits = [hit for part in self._parts for hit in part.nearest(query, n, math.inf)[0]]
+        return sorted(hits, key=lambda h: (h.distance, h.face_id))[:n]
 
 
 def _read_index(path: Path) -> faiss.Index:

@@ -152,6 +152,8 @@ class MatchCandidate(db.Model):
     gallery_face_id: Mapped[int | None] = mapped_column(ForeignKey("faces.id", ondelete="SET NULL"))
     rank: Mapped[int]
     distance: Mapped[float]
+    # The score the band was read from: normalised (S-norm) or the mean distance to the person.
+    score: Mapped[float | None]
     band: Mapped[str] = mapped_column(String(16))
 
     face: Mapped[MatchFace] = relationship(back_populates="candidates")

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from wanted.matching.models import REVIEW_DECISIONS
 from wanted.validation import Id, Schema, Text
 
 MAX_FACES = 1000
@@ -25,5 +26,5 @@ class ReviewInput(Schema):
 
     face: int = Field(ge=0, le=MAX_FACES, strict=True, description="Index of the face")
     person_id: Id
-    decision: Literal["candidate", "not_candidate", "inconclusive"]
+    decision: Literal[REVIEW_DECISIONS]
     note: Text(2000, lines=True) = ""

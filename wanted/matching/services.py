@@ -20,8 +20,8 @@ from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from wanted.extensions import db
-from wanted.matching import engine
-from wanted.matching.gallery import DEFAULT_THRESHOLDS, Candidate, Gallery, band
+from wanted.matching import engine, scoring
+from wanted.matching.gallery import Gallery, encoding_matrix
 from wanted.matching.imaging import CheckedImage, ImageRejected, check_image
 from wanted.matching.models import (
     Face,
@@ -34,6 +34,7 @@ from wanted.matching.models import (
     Photo,
 )
 from wanted.matching.schemas import ReviewInput, SearchRequest
+from wanted.ratelimit import require_within
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store, promote_on_commit, put_on_commit
@@ -60,9 +61,10 @@ class EngineBusy(ServiceError):
     status, code = 503, "busy"
 
 
-def thresholds() -> dict[str, float]:
-    """Return the candidate bands in force (config overrides the calibrated defaults)."""
-    return {**DEFAULT_THRESHOLDS, **(current_app.config.get("MATCH_THRESHOLDS") or {})}
+def thresholds() -> dict:
+    """Return the bands and calibration figures in force (config overrides the distance bands)."""
+    override = current_app.config.get("MATCH_THRESHOLDS") or {}
+    return scoring.calibration({**scoring.DISTANCE_THRESHOLDS, **override})
 
 
 def intake(data: bytes) -> CheckedImage:
@@ -97,7 +99,7 @@ def store_photo(checked: CheckedImage, *, actor: User | None, kind: str,
     return photo
 
 
-def detect_faces(data: bytes) -> list[engine.DetectedFace]:
+def detect_faces(data: bytes, jitters: int = 1) -> list[engine.DetectedFace]:
     """Find and encode the faces of stored photo bytes, within this process's encoding bound."""
     slots = encoding_slots()
     if not slots.acquire(timeout=current_app.config["MATCH_SLOT_WAIT"]):
@@ -106,7 +108,7 @@ def detect_faces(data: bytes) -> list[engine.DetectedFace]:
         config = current_app.config
         return engine.find_faces(engine.load_rgb(data), model=config["FACE_MODEL"],
                                  upsample=config["FACE_UPSAMPLE"],
-                                 max_side=config["FACE_MAX_SIDE"])
+                                 max_side=config["FACE_MAX_SIDE"], jitters=jitters)
     finally:
         slots.release()
 
@@ -264,7 +266,7 @@ def check_registry_photo(actor: User, person: WantedPerson, data: bytes) -> Phot
     registry.ensure_can_work_on(actor, person, "photo.add")
     release_transaction()
     checked = intake(data)
-    faces = detect_faces(checked.data)
+    faces = detect_faces(checked.data, jitters=current_app.config["FACE_ENROL_JITTERS"])
     return PhotoCheck(checked, faces, possible_duplicates(faces, exclude=person.id))
 
 
@@ -440,6 +442,9 @@ def start_search(actor: User, data: bytes, purpose: str | None, case_ref: str | 
         raise Forbidden(_("Only officers and supervisors search faces."),
                         audit={"action": "match.search", "actor": actor})
     purpose, case_ref = validate_search_request(purpose, case_ref)
+    require_within(f"match:{actor.id}", "MATCH_RATE_LIMIT",
+                   _("Too many face searches. Please wait and try again."),
+                   {"action": "match.search", "actor": actor})
     release_transaction()
     checked = intake(data)
     faces = detect_faces(checked.data) if inline else None
@@ -469,44 +474,55 @@ def run_search(search_id: int) -> MatchSearch | None:
 
 def record_results(search: MatchSearch, faces: list[engine.DetectedFace]) -> MatchSearch:
     """Store the candidates of each encoded face of a search and mark it done."""
-    limits = search.thresholds
-    found = gallery_hits(faces, k=search.k, max_distance=limits["weak"])
+    settings = search.thresholds
+    found = gallery_hits(faces, k=search.k, settings=settings)
     search.gallery_version = gallery_version()
     search.gallery_size = gallery_size()
+    search.thresholds = {**settings, "method": scoring.method_for(current_gallery(), settings)}
     for index, (face, hits) in enumerate(zip(faces, found, strict=True)):
         top, right, bottom, left = face.box
+        quality = {**face.quality,
+                   "low_quality": scoring.low_quality(face.quality, settings["quality_gate"])}
         row = MatchFace(index=index, top=top, right=right, bottom=bottom, left=left,
-                        quality=face.quality)
+                        quality=quality)
         search.faces.append(row)
         for rank, hit in enumerate(hits):
             row.candidates.append(MatchCandidate(
                 person_id=hit.person_id, gallery_face_id=hit.face_id, rank=rank,
-                distance=round(hit.distance, 4), band=band(hit.distance, limits)))
+                distance=round(hit.distance, 4), score=hit.score, band=hit.band))
     search.status = "done"
     db.session.flush()
     audit.record("match.result", actor=search.uploaded_by, object_type="match",
                  object_id=search.id, details={
                      "faces": len(faces), "gallery_version": search.gallery_version,
                      "gallery_size": search.gallery_size,
-                     "thresholds": limits,
-                     "candidates": [[(c.person_id, c.distance, c.band) for c in f.candidates]
-                                    for f in search.faces]})
+                     "thresholds": search.thresholds,
+                     "candidates": [[(c.person_id, c.distance, c.score, c.band)
+                                     for c in f.candidates] for f in search.faces]})
     return search
 
 
 def gallery_hits(faces: list[engine.DetectedFace], *, k: int,
-                 max_distance: float) -> list[list[Candidate]]:
-    """Search the gallery for each face; only faces still in the database are returned."""
+                 settings: dict) -> list[list[scoring.ScoredCandidate]]:
+    """Score the gallery's persons for each face; only faces still in the database are returned."""
     for _attempt in range(2):
         gallery = current_gallery()
-        found = [gallery.search(face.encoding, k=k, max_distance=max_distance)
-                 for face in faces]
+        found = [scoring.score_face(gallery, face.encoding, registry_encodings, k=k,
+                                    settings=settings, quality=face.quality) for face in faces]
         ids = {hit.face_id for hits in found for hit in hits}
         existing = set(db.session.scalars(select(Face.id).where(Face.id.in_(ids)))) if ids else ids
         if existing == ids:
             return found
         # A change committed after this process caught up: catch up again and search again.
     return [[hit for hit in hits if hit.face_id in existing] for hits in found]
+
+
+def registry_encodings(person_ids: Sequence[int]) -> dict[int, np.ndarray]:
+    """Return the registry encodings of each of these persons still wanted, one row a face."""
+    rows: dict[int, list[bytes]] = {}
+    for _face_id, person_id, encoding in active_faces(sorted(set(person_ids))):
+        rows.setdefault(person_id, []).append(encoding)
+    return {person_id: encoding_matrix(encodings) for person_id, encodings in rows.items()}
 
 
 def empty_gallery_message() -> str:
@@ -637,7 +653,8 @@ def tip_from_review(actor: User, search: MatchSearch, candidate: MatchCandidate,
 def search_as_json(search: MatchSearch, with_reviews: bool = False) -> dict:
     """Return a search in the shape API.md gives."""
     def candidate(c: MatchCandidate) -> dict:
-        body = {"person_id": c.person_id, "distance": c.distance, "band": c.band,
+        body = {"person_id": c.person_id, "distance": c.distance, "score": c.score,
+                "band": c.band,
                 "full_name": c.person.full_name}
         if with_reviews:
             body["reviews"] = [{"decision": r.decision, "note": r.note,

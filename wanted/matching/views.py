@@ -17,10 +17,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from wanted.audit import services as audit
 from wanted.confirm import ask_confirmation, confirmed
 from wanted.errors import Conflict, ValidationFailed
 from wanted.extensions import db
-from wanted.matching import services, tasks
+from wanted.matching import scoring, services, tasks
 from wanted.matching.forms import ConfirmPhotoForm, PhotoForm, ReviewForm, SearchForm
 from wanted.matching.imaging import crop_jpeg
 from wanted.matching.models import Photo
@@ -33,19 +34,23 @@ bp = Blueprint("matching", __name__)
 CONFIRM_MAX_AGE = 3600
 
 
-def jpeg_response(data: bytes, etag: str):
-    """Send JPEG bytes that only this user's browser may cache."""
-    response = send_file(BytesIO(data), mimetype="image/jpeg", max_age=3600, etag=etag)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+def jpeg_response(data: bytes, name: str):
+    """Send JPEG bytes shown inline under a neutral file name; never stored by a cache."""
+    return send_file(BytesIO(data), mimetype="image/jpeg", download_name=f"{name}.jpg",
+                     as_attachment=False, etag=False, last_modified=None, max_age=0)
 
 
 @bp.route("/photos/<int:photo_id>")
 def photo(photo_id: int):
     record = db.get_or_404(Photo, photo_id)
-    if not can_see_photo(current_user, record):
+    allowed = can_see_photo(current_user, record)
+    audit.record("photo.read", object_type="photo", object_id=record.id,
+                 outcome="ok" if allowed else "denied",
+                 details={"kind": record.kind, "person_id": record.person_id})
+    db.session.commit()
+    if not allowed:
         abort(403)
-    return jpeg_response(photo_store().get(record.sha256), record.sha256)
+    return jpeg_response(photo_store().get(record.sha256), f"photo-{record.id}")
 
 
 @bp.route("/matches")
@@ -78,7 +83,8 @@ def search(search_id: int):
                                  waiting=request.args.get("waiting") == "1")
     db.session.commit()
     return render_template("matching/search.html", search=found, review_form=ReviewForm(),
-                           persons_photos=services.primary_photos_of(found))
+                           persons_photos=services.primary_photos_of(found),
+                           stranger_odds=scoring.stranger_odds(found.thresholds))
 
 
 @bp.route("/matches/<int:search_id>/faces/<int:index>.jpg")
@@ -88,7 +94,10 @@ def face_crop(search_id: int, index: int):
     if face is None or found.photo is None:  # no photo: removed under the retention rule
         abort(404)
     data = crop_jpeg(photo_store().get(found.photo.sha256), tuple(face.box))
-    return jpeg_response(data, f"{found.photo.sha256}-{index}")
+    audit.record("photo.read", object_type="photo", object_id=found.photo.id,
+                 details={"kind": found.photo.kind, "search_id": search_id, "face": index})
+    db.session.commit()
+    return jpeg_response(data, f"search-{search_id}-face-{index}")
 
 
 @bp.route("/matches/<int:search_id>/reviews", methods=["POST"])

@@ -4,8 +4,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from wanted.pursuit.models import ATTEMPT_OUTCOMES, CHANNELS, OUTREACH_OUTCOMES, TIP_SOURCES
+from wanted.registry.models import STATUSES
 from wanted.validation import Day, Id, PastMoment, Schema, Text
 
+# A tip of source "match" comes only from the review of a face search.
+HAND_TYPED_SOURCES = tuple(source for source in TIP_SOURCES if source != "match")
 TIME_NOTE = "ISO 8601; without an offset it is the installation's local time; default: now"
 FOLLOW_UP_NOTE = "Date to come back to this"
 
@@ -16,8 +20,8 @@ class OutreachInput(Schema):
     contacted_at: PastMoment | None = Field(None, description=TIME_NOTE)
     contact_name: Text(200) = ""
     relation: Text(100) = ""
-    channel: Literal["visit", "phone", "letter", "via_commune", "other"]
-    outcome: Literal["refused", "will_persuade", "info_obtained", "promised_surrender", "other"]
+    channel: Literal[CHANNELS]
+    outcome: Literal[OUTREACH_OUTCOMES]
     notes: Text(5000, lines=True) = ""
     follow_up_on: Day | None = Field(None, description=FOLLOW_UP_NOTE)
 
@@ -28,7 +32,7 @@ class AttemptInput(Schema):
     attempted_at: PastMoment | None = Field(None, description=TIME_NOTE)
     location: Text(300) = ""
     officers: Text(500) = ""
-    outcome: Literal["arrested", "not_found", "escaped", "wrong_person"]
+    outcome: Literal[ATTEMPT_OUTCOMES]
     notes: Text(5000, lines=True) = ""
     tip_id: Id | None = Field(None, description="The tip this attempt followed up")
     follow_up_on: Day | None = Field(None, description=FOLLOW_UP_NOTE)
@@ -38,7 +42,7 @@ class TipInput(Schema):
     """A report of where the person is; tips of source `match` come only from a review."""
 
     received_at: PastMoment | None = Field(None, description=TIME_NOTE)
-    source: Literal["officer", "public"]
+    source: Literal[HAND_TYPED_SOURCES]
     location: Text(300) = ""
     text: Text(5000, min_length=1, lines=True)
     follow_up_on: Day | None = Field(None, description=FOLLOW_UP_NOTE)
@@ -61,7 +65,7 @@ class TipSettle(Schema):
 class StatusInput(Schema):
     """A status change; every closure names its document (number and date)."""
 
-    status: Literal["wanted", "arrested", "surrendered", "deceased", "cancelled", "withdrawn"]
+    status: Literal[STATUSES]
     reason: Text(2000, lines=True) = ""
     document_number: Text(64) = Field("", description="Required for every closure")
     document_date: Day | None = Field(None, description=(

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -34,13 +35,15 @@ class PersonForm(FlaskForm):
     ethnicity = StringField(_l("Ethnicity"), validators=[Length(max=64)])
     nationality = StringField(_l("Nationality"), validators=[Length(max=64)])
     id_number = StringField(_l("ID number (CCCD)"), validators=[Length(max=20)])
+    id_number_confirmed = BooleanField(
+        _l("I have checked: this is a different person who shares the ID number"))
     registered_address = StringField(_l("Registered residence"), validators=[Length(max=300)])
     last_known_address = StringField(_l("Last known address"), validators=[Length(max=300)])
     description = TextAreaField(_l("Physical description"), validators=[Length(max=5000)])
     marks = TextAreaField(_l("Scars, marks, tattoos"), validators=[Length(max=5000)])
     caution_flags = MultiCheckboxField(_l("Caution"), choices=list(CAUTION_FLAG.items()))
     danger_class = SelectField(_l("Class"), choices=list(DANGER_CLASS.items()), default="normal")
-    charges = SelectMultipleField(_l("Charges"))
+    charges = MultiCheckboxField(_l("Charges"))
     decision_number = StringField(_l("Wanted decision number"), validators=[Length(max=64)])
     decision_date = DateField(_l("Decision date"), validators=[Optional()])
     decision_agency = StringField(_l("Issuing agency"), validators=[Length(max=300)])
@@ -65,6 +68,7 @@ class PersonForm(FlaskForm):
                 "birth_place", "ethnicity", "nationality", "registered_address",
                 "last_known_address", "description", "marks")},
             "id_number": (self.id_number.data or "").strip() or None,
+            "id_number_confirmed": bool(self.id_number_confirmed.data),
             "caution_flags": self.caution_flags.data or [],
             "danger_class": self.danger_class.data,
             "charges": self.charges.data or [],

@@ -2,7 +2,7 @@
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import (
@@ -81,8 +81,12 @@ def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
 
 
 def search_persons(actor: User, filters: SearchFilters) -> Page:
-    """Find persons by the filters, audit the search, and return one page."""
+    """Find persons by the filters, audit the search, and return one page (at most the last)."""
     ids, total = page_ids(filters)
+    last = max(1, math.ceil(total / filters.per_page))
+    if filters.page > last:
+        filters = replace(filters, page=last)
+        ids, total = page_ids(filters)
     found = {person.id: person for person in db.session.scalars(
         select(WantedPerson).where(WantedPerson.id.in_(ids))
         .options(selectinload(WantedPerson.charges), selectinload(WantedPerson.unit)))}
@@ -212,6 +216,8 @@ def validate_person(data: dict, *, partial: bool = False) -> dict:
         clean["birth_year"] = sent["birth_year"]
     if "id_number" in sent:
         clean["id_number"] = sent["id_number"] or None
+    if sent.get("id_number_confirmed") is not None:
+        clean["id_number_confirmed"] = sent["id_number_confirmed"]
     if "charges" in sent:
         clean["charges"] = _charges([a for a in sent["charges"] or [] if a], errors)
     if "decision" in sent:
@@ -244,9 +250,16 @@ def _lookup(finder, key: str, name: str, errors: dict):
         return None
 
 
-def create_person(actor: User, data: dict) -> WantedPerson:
-    """Validate and add a person to the registry, owned by the actor's unit unless told."""
+def create_person(actor: User, data: dict, *, complete: bool = False) -> WantedPerson:
+    """Validate and add a person to the registry, owned by the actor's unit unless told.
+
+    With `complete`, the record must carry a charge and its wanted decision (the page's rule;
+    the API may start a record with a name alone, as API.md says).
+    """
     clean = validate_person(data)
+    if complete:
+        require_complete(clean)
+    duplicates = check_id_number(clean, None)
     unit = clean.pop("unit", None) or actor.unit
     if not auth.can_work_on(actor, unit.id):
         raise Forbidden(_("You may only add persons to your own unit or those below it."))
@@ -257,15 +270,59 @@ def create_person(actor: User, data: dict) -> WantedPerson:
     db.session.flush()
     audit.record("person.create", actor=actor, object_type="person", object_id=person.id,
                  details={"full_name": person.full_name})
+    record_duplicate_id(actor, person, duplicates)
     return person
 
 
-def update_person(actor: User, person: WantedPerson, data: dict, expected_version: int) -> dict:
+def require_complete(clean: dict) -> None:
+    """Refuse a wanted record without a charge, or without its decision's number and date."""
+    errors = {}
+    if not clean.get("charges"):
+        errors["charges"] = _("A wanted record needs at least one charge.")
+    decision = clean.get("decision") or {}
+    if not decision.get("number"):
+        errors["decision.number"] = _("A wanted record needs the number of its decision.")
+    if not decision.get("date"):
+        errors["decision.date"] = _("A wanted record needs the date of its decision.")
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), errors)
+
+
+def check_id_number(clean: dict, person: WantedPerson | None) -> list[WantedPerson]:
+    """Refuse an ID number another record holds unless the officer confirmed it is another one."""
+    confirmed = clean.pop("id_number_confirmed", False)
+    number = clean.get("id_number")
+    if not number or (person is not None and person.id_number == number):
+        return []
+    others = list(db.session.scalars(select(WantedPerson).where(
+        WantedPerson.id_number == number,
+        WantedPerson.id != (person.id if person else -1)).order_by(WantedPerson.id)))
+    if others and not confirmed:
+        names = ", ".join(f"{p.full_name} (#{p.id})" for p in others)
+        raise ValidationFailed(_("Some fields are not valid."), {"id_number": _(
+            "This ID number is already on the record of %(names)s. If this is a different "
+            "record, confirm it below.", names=names)}, code="duplicate_id_number")
+    return others
+
+
+def record_duplicate_id(actor: User, person: WantedPerson, others: list[WantedPerson]) -> None:
+    """Audit that the officer kept an ID number another record holds."""
+    if others:
+        audit.record("person.duplicate_id", actor=actor, object_type="person",
+                     object_id=person.id, details={"id_number": person.id_number,
+                                                   "other_persons": [p.id for p in others]})
+
+
+def update_person(actor: User, person: WantedPerson, data: dict, expected_version: int, *,
+                  complete: bool = False) -> dict:
     """Apply edits if nobody saved since `expected_version`; return {field: [old, new]}."""
     ensure_can_work_on(actor, person, "person.update")
     if person.version != expected_version:
         raise StaleVersion(_("Someone else saved this record first. Nothing was overwritten."))
     clean = validate_person(data, partial=True)
+    if complete and person.status == "wanted":
+        require_complete(clean)
+    duplicates = check_id_number(clean, person)
     if "unit" in clean and clean["unit"] is not None and not auth.can_work_on(
             actor, clean["unit"].id):
         raise Forbidden(_("You may only move a person to a unit you work for."))
@@ -280,6 +337,7 @@ def update_person(actor: User, person: WantedPerson, data: dict, expected_versio
     db.session.flush()
     audit.record("person.update", actor=actor, object_type="person", object_id=person.id,
                  details={"changes": changes})
+    record_duplicate_id(actor, person, duplicates)
     return changes
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.auth.views import attach_errors, unit_choices
-from wanted.errors import ServiceError, StaleVersion, ValidationFailed
+from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import commit_for_reading, db
 from wanted.labels import CHARGE_CATEGORY
 from wanted.matching.services import person_photos
@@ -24,16 +24,21 @@ FORM_FIELD = {"decision.number": "decision_number", "decision.date": "decision_d
 
 @bp.route("/")
 def index():
+    errors: dict[str, str] = {}
     try:
         filters = services.parse_filters(request.args, current_app.config["PER_PAGE"])
         page = services.search_persons(current_user, filters)
-    except ValidationFailed as err:
+    except (ValidationFailed, NotFound) as err:  # NotFound: an unknown unit code
         db.session.rollback()
-        flash(err.message + " " + "; ".join(err.fields.values()), "danger")
-        filters, page = services.SearchFilters(), None
+        errors, page = err.fields or {"unit": err.message}, None
+        filters = services.SearchFilters(**{  # the officer's input, kept as typed
+            name: (request.args.get(name) or "")[:200]
+            for name in ("q", "status", "unit", "charge_category", "danger_class", "born_from",
+                         "born_to", "sort")})
     commit_for_reading()
-    return render_template("registry/index.html", page=page, filters=filters,
-                           units=unit_choices(), categories=CHARGE_CATEGORY)
+    return render_template("registry/index.html", page=page, filters=filters, errors=errors,
+                           units=unit_choices(), categories=CHARGE_CATEGORY), (
+        422 if errors else 200)
 
 
 @bp.route("/persons/<int:person_id>")
@@ -53,7 +58,7 @@ def create():
         form.unit.data = current_user.unit.code
     if form.validate_on_submit():
         try:
-            person = services.create_person(current_user, form.to_data())
+            person = services.create_person(current_user, form.to_data(), complete=True)
         except ValidationFailed as err:
             db.session.rollback()
             attach_form_errors(form, err)
@@ -76,7 +81,7 @@ def edit(person_id: int):
     elif form.validate_on_submit():
         try:
             services.update_person(current_user, person, form.to_data(),
-                                   int(form.version.data or 0))
+                                   int(form.version.data or 0), complete=True)
         except StaleVersion:
             db.session.rollback()
             conflict = edit_conflict(form, person)
@@ -100,6 +105,8 @@ def edit_conflict(form: PersonForm, person) -> list[tuple[str, object, object]]:
     mine = form.to_data()
     rows = []
     for key, value in mine.items():
+        if key not in current:
+            continue
         saved = current[key]
         if (value or None) != (saved or None):
             label = getattr(form, key).label.text if hasattr(form, key) else key
