@@ -40,8 +40,9 @@ def test_officer_of_the_unit_logs_work_and_activity_moves(client, app, province,
         assert db.session.get(WantedPerson, person.id).last_activity_at > local
 
 
-@pytest.mark.parametrize("username", ["off_b", "sup_b", "admin"])
-@pytest.mark.parametrize("path", ["outreach", "attempts", "tips"])
+@pytest.mark.parametrize(("username", "path"), [
+    (user, path) for user in ("off_b", "sup_b", "admin") for path in ("outreach", "attempts")
+] + [("admin", "tips")])
 def test_others_may_not_log_work_and_are_audited(client, app, province, make_person, token,
                                                  username, path):
     person = make_person("off_a", unit="A")
@@ -226,3 +227,19 @@ def test_supervisor_reassigns_an_officer_not_the_officer(client, app, province, 
     client.post(f"/persons/{person.id}/assign", data={"officer": "off_p"})
     with app.app_context():
         assert db.session.get(WantedPerson, person.id).officer.username == "off_p"
+
+
+@pytest.mark.parametrize("username", ["off_b", "sup_b"])
+def test_an_officer_of_another_unit_passes_a_tip_on_to_the_owning_unit(
+        client, app, province, make_person, token, login, username):
+    person = make_person("off_a", unit="A")
+    response = client.post(f"/api/v1/persons/{person.id}/tips", headers=token(username),
+                           json=TIP)
+    assert response.status_code == 201 and response.json["by"] == username
+    login(username)
+    page = client.get(f"/persons/{person.id}").get_data(as_text=True)
+    assert 'data-testid="log-tip-form"' in page and 'data-testid="log-outreach-form"' not in page
+    assert 'name="status" value="confirmed"' not in page  # the owning unit settles it
+    login("off_a")
+    page = client.get(f"/persons/{person.id}").get_data(as_text=True)
+    assert "Thấy đối tượng ở bến xe" in page and 'name="status" value="confirmed"' in page

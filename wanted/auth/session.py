@@ -2,10 +2,13 @@
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from wanted.audit import services as audit
 from wanted.auth.models import User
@@ -29,6 +32,8 @@ def init_login(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.active and user.locked_at is None else None
 
+    app.register_error_handler(CSRFError, expired_form)
+
     @app.before_request
     def require_login():
         endpoint = request.endpoint or ""
@@ -44,6 +49,28 @@ def init_login(app: Flask) -> None:
             flash(_l("Set up your second factor before going on."), "warning")
             return redirect(url_for("auth.enrol_mfa"))
         return None
+
+
+def expired_form(err: CSRFError):
+    """Answer a form sent with an expired session or token: sign in again, nothing is lost.
+
+    What the officer typed stays in the browser (static/js/app.js) until it is sent and saved;
+    the form's page fills it back in.
+    """
+    back = form_page()
+    if not current_user.is_authenticated:
+        flash(_("Your session has ended. Sign in again: what you typed is kept on this device "
+                "and filled back in."), "warning")
+        return redirect(url_for("auth.login", next=back))
+    return render_template("auth/expired_form.html", back=back), 400
+
+
+def form_page() -> str:
+    """Return the local page the expired form was sent from (else the page it posted to)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return request.path
 
 
 def roles_required(*roles: str) -> Callable:

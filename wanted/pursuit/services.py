@@ -122,13 +122,23 @@ def _tip_of(person: WantedPerson, tip_id: int | None, errors: dict) -> Tip | Non
     return tip
 
 
+def ensure_can_pass_on_tip(actor: User, person: WantedPerson) -> None:
+    """Raise Forbidden (audited) unless the actor is an officer or supervisor of any unit."""
+    if actor.role not in ("officer", "supervisor"):
+        raise Forbidden(_("Only officers and supervisors pass on tips."),
+                        audit={"action": "tip.create", "actor": actor, "object_type": "person",
+                               "object_id": person.id})
+
+
 def create_tip(actor: User, person: WantedPerson, data: dict) -> Tip:
     """Record a report of where the person is, from an officer or the public.
+
+    Any officer may pass a tip on to the owning unit, whatever their own unit.
 
     A tip of source "match" is refused here: only a reviewed face-match candidate raises one
     (`record_match_tip`), so a hand-typed tip never shows to others as a face-match hit.
     """
-    ensure_can_work_on(actor, person, "tip.create")
+    ensure_can_pass_on_tip(actor, person)
     if isinstance(data, dict) and data.get("source") == "match":
         raise ValidationFailed(_("Some fields are not valid."), {"source": _(
             "A face-match tip comes only from the review of a face search.")})

@@ -69,6 +69,8 @@ def person_panel(person: WantedPerson) -> PersonPanel:
     """Build the pursuit panel of a person for the current user."""
     can_work = auth.can_work_on(current_user, person.unit_id)
     forms = {kind: new_log_form(kind) for kind in LOGS} if can_work else {}
+    if not can_work and current_user.role in ("officer", "supervisor"):
+        forms = {"tip": new_log_form("tip")}  # passed on to the owning unit
     status_form = None
     if auth.can_close_case(current_user, person.unit_id) and services.allowed_statuses(person):
         status_form = StatusForm(formdata=None)
@@ -113,7 +115,10 @@ def log(person_id: int, kind: str):
     if kind not in LOGS:
         return render_template("errors.html", status=404, message=_("Not found.")), 404
     person = registry.get_person(person_id)
-    registry.ensure_can_work_on(current_user, person, f"{kind}.create")
+    if kind == "tip":
+        services.ensure_can_pass_on_tip(current_user, person)
+    else:
+        registry.ensure_can_work_on(current_user, person, f"{kind}.create")
     form = new_log_form(kind, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
