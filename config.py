@@ -77,11 +77,25 @@ class Config:
     QUIET_DAYS = 30
     DEMO_SEED_ON_START = False
 
+    # Response deadlines and periodic validation of wanted records.
+    HIT_RESPONSE_MINUTES = 60  # a raised face-match hit waits at most this long
+    TIP_RESPONSE_HOURS = 24  # a citizen tip waits at most this long in its unit's queue
+    VALIDATION_MONTHS = 12  # each wanted record is re-validated by its unit this often
+
+    # The public portal (create_public_app): tips, limits, and its mount in development.
+    PUBLIC_MOUNT = False  # True: the intranet app also serves the portal at /public
+    PUBLIC_PER_PAGE = 20
+    PUBLIC_MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # a whole tip request, photo included
+    PUBLIC_TIP_RATE_LIMIT = (5, 3600)  # tips per address per window (seconds)
+    PUBLIC_STATUS_RATE_LIMIT = (60, 3600)  # receipt look-ups per address per window
+    PUBLIC_CHALLENGE_MAX_AGE = 3600  # seconds a tip form's arithmetic question stays valid
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite and files under instance/, demo data loaded."""
 
     DEMO_SEED_ON_START = True
+    PUBLIC_MOUNT = True
 
 
 class ProductionConfig(Config):

@@ -1,13 +1,15 @@
-"""The wanted-person registry: an application factory in the cookiecutter-flask style."""
+"""The wanted-person registry: the intranet app factory, and the public portal's."""
 
 from pathlib import Path
 
 from flask import Flask
 
 from wanted import database  # noqa: F401 - registers the SQLite engine settings
+from wanted.public.app import create_public_app
 from wanted.settings import configure
 
 ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "create_app", "create_public_app"]
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -19,7 +21,19 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    mount_public_portal(app)
     return app
+
+
+def mount_public_portal(app: Flask) -> None:
+    """In development, also serve the public portal at /public (production runs it apart)."""
+    if not app.config.get("PUBLIC_MOUNT"):
+        return
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    portal = create_public_app(dict(app.config))
+    app.extensions["public_portal"] = portal
+    app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/public": portal.wsgi_app})
 
 
 def register_extensions(app: Flask) -> None:
@@ -53,12 +67,14 @@ def register_blueprints(app: Flask) -> None:
     from wanted.auth.views import bp as auth_bp
     from wanted.matching.views import bp as matching_bp
     from wanted.oversight.views import bp as oversight_bp
+    from wanted.public.views import bp as publication_bp
     from wanted.pursuit.views import bp as pursuit_bp
     from wanted.registry.views import bp as registry_bp
     from wanted.validation import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter  # a path id out of range is 404
-    for bp in (auth_bp, registry_bp, pursuit_bp, matching_bp, oversight_bp, audit_bp, api_bp):
+    for bp in (auth_bp, registry_bp, pursuit_bp, matching_bp, oversight_bp, audit_bp, api_bp,
+               publication_bp):
         app.register_blueprint(bp)
 
 

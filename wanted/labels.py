@@ -32,6 +32,9 @@ REVIEW_DECISION = {
     "candidate": _l("Possible candidate"), "not_candidate": _l("Not a candidate"),
     "inconclusive": _l("Inconclusive"),
 }
+CITIZEN_TIP_STATUS = {
+    "received": _l("Received"), "handling": _l("Being handled"), "closed": _l("Closed"),
+}
 BAND = {"strong": _l("Strong"), "possible": _l("Possible"), "weak": _l("Weak")}
 BAND_BADGE = {"strong": "danger", "possible": "warning", "weak": "secondary"}
 SCORING = {"s-norm": _l("normalised against the gallery's nearest faces (S-norm)"),
@@ -47,4 +50,5 @@ def init_labels(app: Flask) -> None:
         primary_photo_ids=primary_photo_ids, person_photos=person_photos,
         STATUS=STATUS, STATUS_BADGE=STATUS_BADGE, SEX=SEX, DANGER_CLASS=DANGER_CLASS,
         CAUTION_FLAG=CAUTION_FLAG, ROLE=ROLE, CHARGE_CATEGORY=CHARGE_CATEGORY,
-        REVIEW_DECISION=REVIEW_DECISION, BAND=BAND, BAND_BADGE=BAND_BADGE, SCORING=SCORING)
+        REVIEW_DECISION=REVIEW_DECISION, BAND=BAND, BAND_BADGE=BAND_BADGE, SCORING=SCORING,
+        CITIZEN_TIP_STATUS=CITIZEN_TIP_STATUS)

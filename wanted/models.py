@@ -12,12 +12,13 @@ from wanted.matching.models import (
     Photo,
 )
 from wanted.oversight.models import Campaign, CampaignTarget
+from wanted.public.models import CitizenTip, PublicNotice
 from wanted.pursuit.models import ArrestAttempt, OutreachContact, StatusChange, Tip
-from wanted.registry.models import Charge, WantedPerson
+from wanted.registry.models import Charge, RecordValidation, WantedPerson
 
 __all__ = [
     "ApiToken", "ArrestAttempt", "AuditEvent", "AuditVerification", "Campaign", "CampaignTarget",
-    "Charge", "Face",
-    "GalleryState", "MatchCandidate", "MatchFace", "MatchReview", "MatchSearch",
-    "OutreachContact", "Photo", "StatusChange", "Tip", "Unit", "User", "WantedPerson",
+    "Charge", "CitizenTip", "Face", "GalleryState", "MatchCandidate", "MatchFace", "MatchReview",
+    "MatchSearch", "OutreachContact", "Photo", "PublicNotice", "RecordValidation",
+    "StatusChange", "Tip", "Unit", "User", "WantedPerson",
 ]

@@ -7,6 +7,7 @@ from flask_login import current_user
 # (endpoint, label, roles); an entry shows once its area has registered the endpoint.
 MENU = [
     ("pursuit.followups", _l("My follow-ups"), ("officer", "supervisor")),
+    ("publication.queue", _l("Citizen tips"), ("officer", "supervisor")),
     ("matching.new_search", _l("Face search"), ("officer", "supervisor")),
     ("matching.searches", _l("Match searches"), ("officer", "supervisor", "admin")),
     ("oversight.dashboard", _l("Dashboard"), ("supervisor", "officer", "admin")),

@@ -1,5 +1,7 @@
 """The demo seed gives a new user a living, synthetic province."""
 
+import re
+
 from sqlalchemy import func, select
 
 from wanted.auth.models import User
@@ -26,3 +28,18 @@ def test_demo_seed_loads_a_living_province_once(app, runner, client, token):
     assert "Nguyễn Văn Hùng" in [p["full_name"] for p in found["items"]]
     again = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert "skipped" in again.output
+
+
+def test_demo_shows_published_persons_at_public(app, runner):
+    from wanted import create_app
+
+    assert runner.invoke(args=["demo", "seed", "--persons", "40"]).exit_code == 0
+    intranet = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                           "STORAGE_DIR": app.config["STORAGE_DIR"], "PUBLIC_MOUNT": True})
+    client = intranet.test_client()
+    listing = client.get("/public/?q=nguyen+van+hung").get_data(as_text=True)
+    assert "Nguyễn Văn Hùng" in listing
+    page = client.get("/public/").get_data(as_text=True)
+    assert page.count('data-testid="public-card"') == 12
+    photo = client.get(re.search(r'src="(/public/notices/\d+/photo\.jpg)"', page).group(1))
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"

@@ -29,7 +29,17 @@ SCHEMAS.update({
         "campaigns": {"type": "array", "items": ref("CampaignProgress")},
         "officers": {"type": "array", "items": {"type": "object", "properties": {
             "officer": STRING, "unit": STRING, "wanted_assigned": COUNT,
-            "overdue_followups": COUNT}}}}},
+            "overdue_followups": COUNT}}},
+        "tips_overdue": COUNT, "hits_overdue": COUNT, "validation_overdue": COUNT,
+        "median_hit_response_minutes": {"type": "number", "nullable": True},
+        "overdue_hits": {"type": "array", "items": {"type": "object", "properties": {
+            "tip_id": COUNT, "person_id": COUNT, "full_name": STRING, "unit": STRING,
+            "due_at": STRING}}},
+        "overdue_tips": {"type": "array", "items": {"type": "object", "properties": {
+            "id": COUNT, "person_id": {"type": "integer", "nullable": True}, "unit": STRING,
+            "due_at": STRING}}},
+        "overdue_validations": {"type": "array", "items": {"type": "object", "properties": {
+            "id": COUNT, "full_name": STRING, "unit": STRING, "due_at": STRING}}}}},
 })
 
 @api_route("/stats", "GET", "Figures of a unit and its sub-units, as on the dashboard",

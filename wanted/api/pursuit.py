@@ -21,7 +21,8 @@ from wanted.validation import parse
 
 SCHEMAS.update({
     "Record": {"type": "object", "properties": {
-        "kind": {"type": "string", "enum": ["outreach", "attempt", "tip", "status", "review"]},
+        "kind": {"type": "string", "enum": ["outreach", "attempt", "tip", "status", "review",
+                                            "notice", "validation"]},
         "id": {"type": "integer"}, "at": DATETIME, "by": STRING},
         "additionalProperties": True},
     "Timeline": {"type": "object", "properties": {"items": {"type": "array",

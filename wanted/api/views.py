@@ -6,6 +6,7 @@ from wanted.api import (  # noqa: F401 - importing a module registers its routes
     openapi,
     oversight,
     persons,
+    publication,
     pursuit,
 )
 from wanted.api.core import bp

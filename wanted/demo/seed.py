@@ -36,6 +36,7 @@ def registry_is_empty() -> bool:
 
 def seed_demo(persons: int = 300, seed: int = 2026, today: date | None = None) -> list[tuple]:
     """Create units, accounts, persons with portraits and their pursuit; return the logins."""
+    from wanted.demo.public_seed import seed_public
     from wanted.demo.pursuit_seed import seed_pursuit
 
     rng = random.Random(seed)
@@ -45,6 +46,7 @@ def seed_demo(persons: int = 300, seed: int = 2026, today: date | None = None) -
     logins = create_accounts(rng)
     people = create_persons(rng, persons, today)
     seed_pursuit(rng, people, today)
+    seed_public(rng, people)
     audit.record("demo.seed", details={"persons": persons})
     return logins
 

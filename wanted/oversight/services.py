@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from wanted import timeutil
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import Unit, User
@@ -15,8 +16,11 @@ from wanted.errors import Forbidden, NotFound, ValidationFailed
 from wanted.extensions import db
 from wanted.oversight.models import Campaign, CampaignTarget
 from wanted.oversight.schemas import CampaignInput, StatsQuery, Target
+from wanted.public import services as publication
+from wanted.pursuit import deadlines
 from wanted.pursuit.models import ArrestAttempt, OutreachContact, StatusChange, Tip
 from wanted.pursuit.services import day_start_utc, local_today, local_zone
+from wanted.registry import validation
 from wanted.registry.models import STATUSES, WantedPerson
 from wanted.timeutil import utcnow
 from wanted.validation import FIRST_DAY, LAST_DAY, parse, parse_query
@@ -24,6 +28,7 @@ from wanted.validation import FIRST_DAY, LAST_DAY, parse, parse_query
 # Status changes that count as results for the chart and for campaign progress.
 RESULTS = ("arrested", "surrendered")
 CHART_WEEKS = 26
+OVERDUE_LISTED = 20  # overdue items listed per kind on the dashboard (all are counted)
 
 
 @dataclass
@@ -114,6 +119,33 @@ def unit_stats(unit: Unit, period: Period, campaign: Campaign | None = None,
         "weekly": weekly_results(scope, period, today),
         "campaigns": [campaign_progress(c, scope) for c in campaigns],
         "officers": officer_load(scope, today),
+        **deadline_figures(scope, period),
+    }
+
+
+def deadline_figures(scope: set[int], period: Period) -> dict:
+    """Count and list what is past its deadline in the units, and how fast hits are answered."""
+    now = timeutil.utcnow()
+    hits = deadlines.overdue_hits(scope, now, limit=OVERDUE_LISTED)
+    tips = publication.overdue_tips(scope, now, limit=OVERDUE_LISTED)
+    records = validation.overdue_validations(scope, now, limit=OVERDUE_LISTED)
+    return {
+        "tips_overdue": publication.overdue_tip_count(scope, now),
+        "hits_overdue": deadlines.overdue_hit_count(scope, now),
+        "validation_overdue": validation.overdue_validation_count(scope, now),
+        "median_hit_response_minutes": deadlines.median_hit_response_minutes(
+            scope, period.where(Tip.created_at)),
+        "overdue_hits": [{"tip_id": t.id, "person_id": t.person_id,
+                          "full_name": t.person.full_name, "unit": t.person.unit.code,
+                          "unit_name": t.person.unit.name,
+                          "due_at": deadlines.hit_due(t).isoformat() + "Z"} for t in hits],
+        "overdue_tips": [{"id": t.id, "person_id": t.person_id,
+                          "full_name": t.person.full_name if t.person else None,
+                          "unit": t.unit.code, "unit_name": t.unit.name,
+                          "due_at": t.due_at.isoformat() + "Z"} for t in tips],
+        "overdue_validations": [{"id": p.id, "full_name": p.full_name, "unit": p.unit.code,
+                                 "unit_name": p.unit.name, "due_at": due.isoformat() + "Z"}
+                                for p, due in records],
     }
 
 

@@ -1,5 +1,7 @@
 """Pages of oversight: the dashboard, campaigns, exports and the printable wanted notice."""
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -25,6 +27,12 @@ from wanted.oversight.forms import CampaignForm
 from wanted.registry import services as registry
 
 bp = Blueprint("oversight", __name__)
+
+
+@bp.app_template_filter("from_iso")
+def from_iso(value: str) -> datetime:
+    """Read a stored UTC time back from the ISO text the figures carry ("…Z")."""
+    return datetime.fromisoformat(value.removesuffix("Z"))
 
 
 def dashboard_figures() -> tuple[dict, dict]:

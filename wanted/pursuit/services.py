@@ -15,6 +15,7 @@ from wanted.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from wanted.extensions import db
 from wanted.matching import services as matching
 from wanted.matching.models import MatchCandidate, MatchFace, MatchReview
+from wanted.public import services as publication
 from wanted.pursuit.models import (
     ArrestAttempt,
     OutreachContact,
@@ -22,6 +23,7 @@ from wanted.pursuit.models import (
     Tip,
 )
 from wanted.pursuit.schemas import AttemptInput, OutreachInput, StatusInput, TipInput
+from wanted.registry import validation
 from wanted.registry.models import WantedPerson
 from wanted.registry.services import ensure_can_work_on
 from wanted.timeutil import utcnow
@@ -256,6 +258,8 @@ def change_status(actor: User, person: WantedPerson, to_status: str, reason: str
                  details={"from": change.from_status, "to": to_status, "reason": reason,
                           "document_number": document_number,
                           "document_date": document_day.isoformat() if document_day else None})
+    if to_status != "wanted":
+        publication.withdraw_on_close(actor, person)
     return change
 
 
@@ -337,7 +341,8 @@ def complete_followup(actor: User, kind: str, record_id: int) -> None:
 def timeline(person: WantedPerson) -> list[dict]:
     """Return everything done on the person, newest first, each entry with kind, at and by."""
     entries = [*_outreach_entries(person), *_attempt_entries(person), *_tip_entries(person),
-               *_status_entries(person), *_review_entries(person)]
+               *_status_entries(person), *_review_entries(person),
+               *publication.timeline_entries(person), *validation.timeline_entries(person)]
     return sorted(entries, key=lambda e: (e["at"], e["kind"], e["id"]), reverse=True)
 
 

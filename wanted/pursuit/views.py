@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from wanted import timeutil
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.auth.views import attach_errors, safe_next
@@ -17,7 +18,7 @@ from wanted.dates import show_date
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.labels import STATUS
-from wanted.pursuit import services
+from wanted.pursuit import deadlines, services
 from wanted.pursuit.forms import (
     ATTEMPT_OUTCOME,
     CHANNEL,
@@ -34,7 +35,6 @@ from wanted.pursuit.forms import (
 )
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
-from wanted.timeutil import utcnow
 
 bp = Blueprint("pursuit", __name__)
 
@@ -62,7 +62,7 @@ def pursuit_globals() -> dict:
     return {"pursuit_panel": person_panel, "pending_hits": lambda: services.pending_hits(
         current_user), "CHANNEL": CHANNEL, "OUTREACH_OUTCOME": OUTREACH_OUTCOME,
         "ATTEMPT_OUTCOME": ATTEMPT_OUTCOME, "TIP_SOURCE": TIP_SOURCE, "TIP_STATUS": TIP_STATUS,
-        "now_utc": utcnow}
+        "now_utc": lambda: timeutil.utcnow(), "hit_due": deadlines.hit_due}
 
 
 def person_panel(person: WantedPerson) -> PersonPanel:

@@ -103,3 +103,11 @@ def _date(value: str | None):
     from datetime import date
 
     return date.fromisoformat(value) if value else None
+
+
+class ValidateForm(FlaskForm):
+    """The periodic confirmation that a wanted record is still right."""
+
+    confirm = BooleanField(_l("I checked that the decision, the charges and the photos are "
+                              "still right"), validators=[DataRequired(_l("Tick to confirm."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])

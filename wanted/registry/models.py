@@ -102,3 +102,19 @@ class WantedPerson(db.Model):
     def __str__(self) -> str:
         return self.full_name
 
+
+
+class RecordValidation(db.Model):
+    """A unit's periodic confirmation that a wanted record is still right."""
+
+    __tablename__ = "record_validations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("wanted_persons.id", ondelete="CASCADE"), index=True)
+    validated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    validated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[WantedPerson] = relationship()
+    validated_by: Mapped[User] = relationship()

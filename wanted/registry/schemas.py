@@ -104,3 +104,9 @@ class PersonQuery(QuerySchema):
     sort: Sort = "name"
     page: QueryInt(1, MAX_PAGE) = 1
     per_page: QueryInt(1, MAX_PER_PAGE) | None = Field(None, description="At most 100")
+
+
+class ValidationInput(Schema):
+    """The periodic confirmation that a wanted record is still right."""
+
+    note: Text(2000, lines=True) = ""

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from wanted import timeutil
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.auth.views import attach_errors, unit_choices
@@ -12,14 +13,51 @@ from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import commit_for_reading, db
 from wanted.labels import CHARGE_CATEGORY
 from wanted.matching.services import person_photos
-from wanted.registry import services
-from wanted.registry.forms import PersonForm
+from wanted.registry import services, validation
+from wanted.registry.forms import PersonForm, ValidateForm
 
 bp = Blueprint("registry", __name__)
 
 # Service field names that a form shows under another name.
 FORM_FIELD = {"decision.number": "decision_number", "decision.date": "decision_date",
               "decision.agency": "decision_agency", "decision.issued_by": "decision_issued_by"}
+
+
+@bp.app_context_processor
+def validation_globals() -> dict:
+    """Give templates a person's validation state and the user's overdue validations."""
+    return {"validation_state": validation_state, "my_overdue_validations": my_overdue}
+
+
+def validation_state(person) -> dict:
+    """Return a person's last validation, when the next is due, and the form if allowed."""
+    due = validation.validation_due(person)
+    can = person.status == "wanted" and auth.can_work_on(current_user, person.unit_id)
+    return {"last": validation.last_validation(person.id), "due": due,
+            "overdue": person.status == "wanted" and due < timeutil.utcnow(),
+            "form": ValidateForm(formdata=None) if can else None}
+
+
+def my_overdue() -> list:
+    """List the overdue validations the signed-in user should see on the home page."""
+    if current_user.role not in ("officer", "supervisor"):
+        return []
+    officer = current_user.id if current_user.role == "officer" else None
+    return validation.overdue_validations(auth.subtree_ids(current_user.unit_id), timeutil.utcnow(),
+                                          officer_id=officer, limit=10)
+
+
+@bp.route("/persons/<int:person_id>/validate", methods=["POST"])
+def validate(person_id: int):
+    person = services.get_person(person_id)
+    form = ValidateForm()
+    if form.validate_on_submit():
+        validation.validate_record(current_user, person, form.note.data or "")
+        db.session.commit()
+        flash(_("Record validated."), "success")
+    else:
+        flash("; ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for("registry.person", person_id=person.id, _anchor="validation"))
 
 
 @bp.route("/")

@@ -1,0 +1,1 @@
+"""The public side: published wanted notices, the citizen portal and citizen tips."""

@@ -1,0 +1,108 @@
+"""Periodic validation: each wanted record is confirmed by its unit every N months."""
+
+import calendar
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from wanted import timeutil
+from wanted.audit import services as audit
+from wanted.auth.models import User
+from wanted.errors import Conflict
+from wanted.extensions import db
+from wanted.registry.models import RecordValidation, WantedPerson
+from wanted.registry.schemas import ValidationInput
+from wanted.registry.services import ensure_can_work_on
+from wanted.validation import parse
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Move a moment by whole months, keeping the day where the month has it."""
+    month_index = moment.year * 12 + moment.month - 1 + months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def months() -> int:
+    """Return how often a record must be validated, in months."""
+    return int(current_app.config["VALIDATION_MONTHS"])
+
+
+def last_validation(person_id: int) -> RecordValidation | None:
+    """Return the person's latest validation, if any."""
+    return db.session.scalar(select(RecordValidation).where(
+        RecordValidation.person_id == person_id)
+        .order_by(RecordValidation.validated_at.desc(), RecordValidation.id.desc()).limit(1))
+
+
+def validation_due(person: WantedPerson) -> datetime:
+    """Return when the record must next be validated (from its last validation or creation)."""
+    last = last_validation(person.id)
+    return add_months(last.validated_at if last else person.created_at, months())
+
+
+def validate_record(actor: User, person: WantedPerson, note: str = "") -> RecordValidation:
+    """Record that the actor checked the decision, charges and photos are still right."""
+    ensure_can_work_on(actor, person, "person.validate")
+    if person.status != "wanted":
+        raise Conflict(_("Only a record still wanted is validated."), code="not_wanted")
+    note = parse(ValidationInput, {"note": note}).note
+    validation = RecordValidation(person=person, validated_by=actor, note=note,
+                                  validated_at=timeutil.utcnow())
+    db.session.add(validation)
+    db.session.flush()
+    audit.record("person.validate", actor=actor, object_type="person", object_id=person.id,
+                 details={"validation": validation.id, "note": validation.note})
+    return validation
+
+
+def validation_json(person: WantedPerson) -> dict:
+    """Say when the record was last validated, by whom, and when it is due again."""
+    last = last_validation(person.id)
+    due = validation_due(person)
+    return {"person_id": person.id,
+            "validated_at": last.validated_at.isoformat() + "Z" if last else None,
+            "by": last.validated_by.username if last else None,
+            "due_at": due.isoformat() + "Z", "overdue": due < timeutil.utcnow()}
+
+
+def _overdue_query(scope: set[int], now: datetime) -> Select:
+    latest = (select(RecordValidation.person_id,
+                     func.max(RecordValidation.validated_at).label("at"))
+              .group_by(RecordValidation.person_id).subquery())
+    since = func.coalesce(latest.c.at, WantedPerson.created_at)
+    return (select(WantedPerson, since.label("since"))
+            .outerjoin(latest, latest.c.person_id == WantedPerson.id)
+            .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+                   since < add_months(now, -months())))
+
+
+def overdue_validations(scope: set[int], now: datetime, officer_id: int | None = None,
+                        limit: int = 50) -> list[tuple[WantedPerson, datetime]]:
+    """List wanted records of these units past their validation, with when each fell due."""
+    query = _overdue_query(scope, now)
+    if officer_id is not None:
+        query = query.where(WantedPerson.officer_id == officer_id)
+    rows = db.session.execute(query.options(selectinload(WantedPerson.unit))
+                              .order_by("since", WantedPerson.id).limit(limit))
+    return [(person, add_months(since, months())) for person, since in rows]
+
+
+def overdue_validation_count(scope: set[int], now: datetime) -> int:
+    """Count wanted records of these units past their validation."""
+    return db.session.scalar(select(func.count()).select_from(
+        _overdue_query(scope, now).subquery())) or 0
+
+
+def timeline_entries(person: WantedPerson) -> list[dict]:
+    """Return the person's validations as timeline entries."""
+    rows = db.session.scalars(select(RecordValidation).where(
+        RecordValidation.person_id == person.id)
+        .options(selectinload(RecordValidation.validated_by)))
+    return [{"kind": "validation", "id": v.id, "at": v.validated_at,
+             "by": v.validated_by.username, "by_name": v.validated_by.display_name,
+             "note": v.note} for v in rows]
