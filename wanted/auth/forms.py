@@ -55,3 +55,10 @@ class UnitForm(FlaskForm):
         Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, _ and - only."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     parent = SelectField(_l("Parent unit"))
+    address = StringField(_l("Address (printed on notices)"), validators=[Length(max=300)])
+    phone = StringField(_l("Phone (printed on notices)"), validators=[Length(max=64)])
+
+
+class UnitContactForm(FlaskForm):
+    address = StringField(_l("Address (printed on notices)"), validators=[Length(max=300)])
+    phone = StringField(_l("Phone (printed on notices)"), validators=[Length(max=64)])

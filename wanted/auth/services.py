@@ -35,16 +35,24 @@ def unit_by_code(code: str) -> Unit:
     return unit
 
 
-def create_unit(code: str, name: str, parent_code: str | None = None) -> Unit:
-    """Add a unit under an optional parent."""
+def create_unit(code: str, name: str, parent_code: str | None = None, *, address: str = "",
+                phone: str = "") -> Unit:
+    """Add a unit under an optional parent, with the contact its notices print."""
     if db.session.scalar(select(Unit.id).where(Unit.code == code)):
         raise ValidationFailed(_("Unit code already exists."), {"code": _("Already taken.")})
     parent = unit_by_code(parent_code) if parent_code else None
-    unit = Unit(code=code, name=name, parent=parent)
+    unit = Unit(code=code, name=name, parent=parent, address=address.strip(),
+                phone=phone.strip())
     db.session.add(unit)
     db.session.flush()
     g.pop("unit_children", None)
     return unit
+
+
+def set_unit_contact(unit: Unit, address: str, phone: str) -> None:
+    """Change the address and phone a unit's notices print."""
+    unit.address, unit.phone = address.strip(), phone.strip()
+    db.session.flush()
 
 
 def unit_children() -> dict[int | None, list[int]]:

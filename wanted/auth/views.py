@@ -26,10 +26,11 @@ from wanted.auth.forms import (
     LoginForm,
     MfaForm,
     PasswordForm,
+    UnitContactForm,
     UnitForm,
     UserForm,
 )
-from wanted.auth.models import User
+from wanted.auth.models import Unit, User
 from wanted.auth.session import roles_required
 from wanted.confirm import ask_confirmation, confirmed
 from wanted.errors import ServiceError
@@ -337,7 +338,8 @@ def units():
     form.parent.choices = [("", "—")] + unit_choices()
     if form.validate_on_submit():
         try:
-            services.create_unit(form.code.data, form.name.data, form.parent.data or None)
+            services.create_unit(form.code.data, form.name.data, form.parent.data or None,
+                                 address=form.address.data or "", phone=form.phone.data or "")
         except ServiceError as err:
             attach_errors(form, err)
         else:
@@ -346,6 +348,24 @@ def units():
             flash(_("Unit created."), "success")
             return redirect(url_for("auth.units"))
     return render_template("auth/units.html", form=form, tree=services.units_in_tree_order())
+
+
+@bp.route("/admin/units/<int:unit_id>/contact", methods=["POST"])
+@roles_required("admin")
+def unit_contact(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    form = UnitContactForm()
+    if form.validate_on_submit():
+        before = {"address": unit.address, "phone": unit.phone}
+        services.set_unit_contact(unit, form.address.data or "", form.phone.data or "")
+        audit.record("unit.contact", object_type="unit", object_id=unit.code,
+                     details={"before": before, "after": {"address": unit.address,
+                                                          "phone": unit.phone}})
+        db.session.commit()
+        flash(_("Contact of %(unit)s saved.", unit=unit.name), "success")
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for("auth.units"))
 
 
 def unit_choices() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.oversight import exports, services
 from wanted.oversight.forms import CampaignForm
+from wanted.pursuit import services as pursuit
 from wanted.registry import services as registry
 
 bp = Blueprint("oversight", __name__)
@@ -133,4 +134,6 @@ def notice(person_id: int):
     person = registry.view_person(current_user, person_id)
     audit.record("person.notice", object_type="person", object_id=person.id)
     db.session.commit()
-    return render_template("oversight/notice.html", person=person)
+    return render_template("oversight/notice.html", person=person,
+                           closure=pursuit.last_change(person), issued_on=pursuit.local_today(),
+                           notice_number=f"{person.id}/TB-{person.unit.code}")

@@ -291,6 +291,13 @@ def transition_refusal(from_status: str, to_status: str) -> str:
              allowed=", ".join(allowed), **{"from": from_status})
 
 
+def last_change(person: WantedPerson) -> StatusChange | None:
+    """Return the person's latest status change, if any."""
+    return db.session.scalar(select(StatusChange).where(StatusChange.person_id == person.id)
+                             .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+                             .limit(1))
+
+
 def allowed_statuses(person: WantedPerson) -> tuple[str, ...]:
     """Return the statuses the person may move to next (reopening included)."""
     return TRANSITIONS.get(person.status, ())
