@@ -84,3 +84,24 @@ def test_wanted_notice_shows_identity_charges_decision_and_contact(client, provi
     page = client.get(f"/persons/{person.id}/notice").get_data(as_text=True)
     assert "Lò Văn Pánh" in page and "Article 173" in page and "07/QĐ-CSĐT" in page
     assert "Công an xã Khe Mây" in re.search(r'data-testid="notice-contact">([^<]+)', page)[1]
+
+
+def test_registry_xlsx_has_names_real_dates_widths_frozen_header_and_a_descriptive_name(
+        client, province, make_person, login):
+    import datetime as dt
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    make_person("off_a", full_name="Đỗ Văn Xuất", charges=["173"], birth_date="1990-04-05",
+                decision={"number": "3/QĐ", "date": "2025-02-03"})
+    login("off_a")
+    response = client.get("/registry/export.xlsx?q=xuat")
+    assert "danh-sach-truy-na-" in response.headers["Content-Disposition"]
+    sheet = load_workbook(_io.BytesIO(response.data)).active
+    row = [cell.value for cell in sheet[2]]
+    assert dt.datetime(1990, 4, 5) in row and dt.datetime(2025, 2, 3) in row
+    assert any(isinstance(v, str) and "Trộm cắp tài sản" in v for v in row)
+    assert "Off_A" in row  # the officer's name, not the username
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["B"].width >= 12

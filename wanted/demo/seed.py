@@ -4,14 +4,17 @@ import hashlib
 import random
 from datetime import date, datetime, time
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import Unit, User
 from wanted.demo import names
+from wanted.demo.faces import DemoFace, demo_faces
 from wanted.demo.portraits import portrait_jpeg
 from wanted.extensions import db
+from wanted.matching import services as matching
 from wanted.matching.models import Photo
 from wanted.registry.charges_data import CHARGES
 from wanted.registry.models import Charge, WantedPerson
@@ -45,7 +48,9 @@ def seed_demo(persons: int = 300, seed: int = 2026, today: date | None = None) -
     create_units(names.UNIT_TREE, None)
     logins = create_accounts(rng)
     people = create_persons(rng, persons, today)
+    portrait_seeds = [rng.randrange(1 << 30) for _ in people]
     seed_pursuit(rng, people, today)
+    add_photos(people, portrait_seeds)
     seed_public(rng, people)
     audit.record("demo.seed", details={"persons": persons})
     return logins
@@ -74,7 +79,7 @@ def create_accounts(rng: random.Random) -> list[tuple[str, str, str]]:
 
 
 def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPerson]:
-    """Create `count` synthetic wanted persons, each with a generated portrait."""
+    """Create `count` synthetic wanted persons (their photos come after their pursuit)."""
     charges = {}
     for charge in db.session.scalars(select(Charge)):
         charges.setdefault(charge.category, []).append(charge)
@@ -82,7 +87,6 @@ def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPe
     officers: dict[int, list[User]] = {}
     for user in db.session.scalars(select(User).where(User.role == "officer")):
         officers.setdefault(user.unit_id, []).append(user)
-    store = photo_store()
     people = []
     for index in range(count):
         category = rng.choices(list(CATEGORY_WEIGHTS), weights=CATEGORY_WEIGHTS.values())[0]
@@ -96,9 +100,20 @@ def create_persons(rng: random.Random, count: int, today: date) -> list[WantedPe
         person.officer = rng.choice(officers.get(unit.id) or [None])
         db.session.add(person)
         people.append(person)
-        add_portrait(store, person, rng.randrange(1 << 30))
     db.session.flush()
     return people
+
+
+def add_photos(people: list[WantedPerson], portrait_seeds: list[int]) -> None:
+    """Give the first men still wanted a demo face (in the gallery), the others a drawing."""
+    store = photo_store()
+    faces = list(demo_faces())
+    for person, seed in zip(people, portrait_seeds, strict=True):
+        if person.sex == "male" and person.status == "wanted" and faces:
+            add_demo_face(person, faces.pop(0))
+        else:
+            add_portrait(store, person, seed)
+    db.session.flush()
 
 
 def person_from(made: names.SyntheticPerson, unit) -> WantedPerson:
@@ -107,6 +122,18 @@ def person_from(made: names.SyntheticPerson, unit) -> WantedPerson:
     fields = {k: v for k, v in vars(made).items() if k not in ("unit_code", "home_commune")}
     return WantedPerson(**fields, unit=unit, search_text=search_text(made.full_name, made.aliases),
                         created_at=decided, updated_at=decided, last_activity_at=decided)
+
+
+def add_demo_face(person: WantedPerson, face: DemoFace) -> Photo:
+    """Store a composite demo face as the person's registry photo and enrol it in the gallery."""
+    data = face.path.read_bytes()
+    checked = matching.intake(data)
+    photo = matching.store_photo(checked, actor=None, kind="registry", person=person,
+                                 source="demo composite")
+    photo.is_primary = True
+    jitters = current_app.config["FACE_ENROL_JITTERS"]
+    matching.add_faces(photo, matching.detect_faces(checked.data, jitters=jitters))
+    return photo
 
 
 def add_portrait(store, person: WantedPerson, seed: int) -> None:

@@ -3,10 +3,12 @@
 import csv
 import io
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import selectinload
 
 from wanted.audit import services as audit
@@ -15,7 +17,7 @@ from wanted.extensions import db
 from wanted.labels import DANGER_CLASS, SEX, STATUS
 from wanted.registry.models import WantedPerson
 from wanted.registry.services import SearchFilters, filtered_query, search_order
-from wanted.validation import CONTROL_IN_LINES
+from wanted.validation import CONTROL_IN_LINES, local_zone
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx":
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -45,6 +47,13 @@ def safe(value):
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def local_day(moment: datetime | None) -> date | str:
+    """Return the local calendar day of a stored UTC time."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=UTC).astimezone(local_zone()).date()
+
+
 def to_csv(table: Table) -> bytes:
     """Write the table as UTF-8 CSV with a byte-order mark, so spreadsheets read the diacritics."""
     out = io.StringIO()
@@ -64,6 +73,14 @@ def to_xlsx(table: Table) -> bytes:
         cell.font = Font(bold=True)
     for row in table.rows:
         sheet.append([safe(v) for v in row])
+    for cells in sheet.iter_cols(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
+    for index, cells in enumerate(sheet.iter_cols(), start=1):
+        longest = max((len(str(c.value)) if c.value is not None else 0 for c in cells), default=0)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
+    sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -80,11 +97,11 @@ def registry_table(actor: User, filters: SearchFilters) -> Table:
         selectinload(WantedPerson.charges), selectinload(WantedPerson.unit),
         selectinload(WantedPerson.officer)))
     rows = [[p.id, p.full_name, ", ".join(p.aliases or []), str(SEX[p.sex]),
-             p.birth_date.isoformat() if p.birth_date else p.birth_year or "", p.id_number or "",
-             ", ".join(c.article for c in p.charges), str(DANGER_CLASS[p.danger_class]),
-             str(STATUS[p.status]), p.unit.name, p.officer.username if p.officer else "",
-             p.decision_number, p.decision_date.isoformat() if p.decision_date else "",
-             p.last_activity_at.date().isoformat()] for p in persons]
+             p.birth_date or p.birth_year or "", p.id_number or "",
+             "; ".join(_("Article %(a)s", a=c.article) + " – " + c.name for c in p.charges),
+             str(DANGER_CLASS[p.danger_class]), str(STATUS[p.status]), p.unit.name,
+             p.officer.display_name if p.officer else "", p.decision_number,
+             p.decision_date or "", local_day(p.last_activity_at)] for p in persons]
     audit.record("export.registry", actor=actor, details={
         **{k: v for k, v in vars(filters).items() if v not in ("", None)}, "rows": len(rows)})
     return Table(_("Registry"), [

@@ -60,7 +60,10 @@ class StatsQuery(QuerySchema):
 
     @model_validator(mode="after")
     def period_is_sane(self) -> "StatsQuery":
-        """The period ends after it starts, within ten years."""
+        """The period ends after it starts, within ten years (an open end is today)."""
         check_period(self.start, self.end, MAX_STATS_PERIOD, "to")
+        if self.start and not self.end and date.today() - self.start > MAX_STATS_PERIOD:
+            raise refuse_field("from", _("A period lasts at most %(years)d years.",
+                                         years=MAX_STATS_PERIOD.days // 366))
         return self
 

@@ -73,7 +73,8 @@ def dashboard_export(table: str, fmt: str):
     audit.record("export.dashboard", object_type="unit", object_id=stats["unit"],
                  details={"table": table, "format": fmt, "rows": len(tables[table].rows)})
     db.session.commit()
-    return download(tables[table], fmt, f"{table}-{stats['unit']}")
+    return download(tables[table], fmt,
+                    f"thong-ke-{table}-{stats['unit']}-{pursuit.local_today().isoformat()}")
 
 
 @bp.route("/registry/export.<fmt>")
@@ -83,7 +84,9 @@ def registry_export(fmt: str):
     filters = registry.parse_filters(request.args, current_app.config["PER_PAGE"])
     table = exports.registry_table(current_user, filters)
     db.session.commit()
-    return download(table, fmt, "registry")
+    return download(table, fmt, "-".join(
+        ["danh-sach-truy-na", filters.status or "", filters.unit or "",
+         pursuit.local_today().isoformat()]).replace("--", "-").replace("--", "-"))
 
 
 def download(table: exports.Table, fmt: str, name: str) -> Response:
