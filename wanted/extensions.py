@@ -27,3 +27,13 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def commit_for_reading() -> None:
+    """Commit, keeping what was loaded: the page rendered next reads it without querying again."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
@@ -45,6 +45,7 @@ def create_unit(code: str, name: str, parent_code: str | None = None, *, address
                 phone=phone.strip())
     db.session.add(unit)
     db.session.flush()
+    g.pop("unit_children", None)
     return unit
 
 
@@ -55,10 +56,13 @@ def set_unit_contact(unit: Unit, address: str, phone: str) -> None:
 
 
 def unit_children() -> dict[int | None, list[int]]:
-    """Map each unit id to the ids of its direct children."""
+    """Map each unit id to the ids of its direct children (read once per request or command)."""
+    if "unit_children" in g:
+        return g.unit_children
     children: dict[int | None, list[int]] = {}
     for unit_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
         children.setdefault(parent_id, []).append(unit_id)
+    g.unit_children = children
     return children
 
 

@@ -1,9 +1,12 @@
 """The in-memory gallery of registry faces, searched by encoding distance and grouped by person."""
 
 import math
+import os
+import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import faiss
 import numpy as np
@@ -82,19 +85,26 @@ class _ExactIndex:
 class _IvfIndex:
     """Approximate nearest faces through a FAISS IVF-PQ fast-scan index re-ranked exactly."""
 
-    def __init__(self, encodings: np.ndarray) -> None:
+    def __init__(self, index: faiss.Index) -> None:
+        self.index = index
+        lists = faiss.extract_index_ivf(index).nlist
+        probes = min(lists, max(IVF_MIN_PROBES, math.ceil(IVF_PROBE_SHARE * lists)))
+        self.params = faiss.IndexRefineSearchParameters(
+            k_factor=IVF_REFINE, base_index_params=faiss.SearchParametersIVF(nprobe=probes))
+
+    @classmethod
+    def build(cls, encodings: np.ndarray) -> "_IvfIndex":
+        """Train and fill an index on the encodings."""
         lists = _ivf_lists(len(encodings))
-        self.index = faiss.index_factory(DIMENSIONS, f"IVF{lists},{IVF_PQ},RFlat")
-        ivf = faiss.extract_index_ivf(self.index)
+        index = faiss.index_factory(DIMENSIONS, f"IVF{lists},{IVF_PQ},RFlat")
+        ivf = faiss.extract_index_ivf(index)
         ivf.cp.niter = IVF_TRAIN_ITERATIONS
         ivf.cp.min_points_per_centroid = 1  # a small training sample is enough; don't warn
         sample = np.random.default_rng(0).choice(
             len(encodings), min(len(encodings), IVF_TRAIN_PER_LIST * lists), replace=False)
-        self.index.train(encodings[np.sort(sample)])
-        self.index.add(encodings)
-        probes = min(lists, max(IVF_MIN_PROBES, math.ceil(IVF_PROBE_SHARE * lists)))
-        self.params = faiss.IndexRefineSearchParameters(
-            k_factor=IVF_REFINE, base_index_params=faiss.SearchParametersIVF(nprobe=probes))
+        index.train(encodings[np.sort(sample)])
+        index.add(encodings)
+        return cls(index)
 
     def nearest(self, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Return the distances and rows of about the n nearest faces, nearest first."""
@@ -161,7 +171,7 @@ def _make_part(rows: Sequence[FaceRow], approximate: bool = False) -> _Part:
     if not rows:
         index = None
     elif approximate:
-        index = _IvfIndex(encodings)
+        index = _IvfIndex.build(encodings)
     else:
         index = _ExactIndex(encodings)
     return _Part(face_ids, person_ids, np.ones(len(rows), dtype=bool), index)
@@ -201,6 +211,42 @@ class Gallery:
             self._recent_rows = []
             self._parts = (main, _make_part([]))
 
+    def save(self, directory: Path) -> None:
+        """Write the main part to a new directory (atomically: all of it or nothing)."""
+        main = self._parts[0]
+        tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+        tmp.mkdir(parents=True)
+        for name in ("face_ids", "person_ids", "visible"):
+            np.save(tmp / f"{name}.npy", getattr(main, name))
+        if isinstance(main.index, _ExactIndex):
+            np.save(tmp / "encodings.npy", main.index.encodings)
+        elif isinstance(main.index, _IvfIndex):
+            faiss.write_index(main.index.index, str(tmp / "index.faiss"))
+        try:
+            tmp.rename(directory)
+        except OSError:  # another process saved the same version first
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def load(self, directory: Path) -> None:
+        """Replace the gallery by one saved with `save`, its arrays mapped from the files.
+
+        Processes on one host that map the same files share their pages (exact encodings,
+        and FAISS's inverted lists where its reader can map them).
+        """
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r")
+                  for name in ("face_ids", "person_ids")}
+        visible = np.load(directory / "visible.npy")
+        if (directory / "encodings.npy").exists():
+            index = _ExactIndex(np.load(directory / "encodings.npy", mmap_mode="r"))
+        elif (directory / "index.faiss").exists():
+            index = _IvfIndex(_read_index(directory / "index.faiss"))
+        else:
+            index = None
+        with self._write_lock:
+            self._recent_rows = []
+            self._parts = (_Part(arrays["face_ids"], arrays["person_ids"], visible, index),
+                           _make_part([]))
+
     def add(self, rows: Iterable[FaceRow]) -> None:
         """Add faces (face_id, person_id, encoding) without rebuilding the main index."""
         with self._write_lock:
@@ -237,6 +283,14 @@ class Gallery:
         query = encoding_matrix([encoding])[0]
         hits = [hit for part in self._parts for hit in part.nearest(query, n, math.inf)[0]]
         return sorted(hits, key=lambda h: (h.distance, h.face_id))[:n]
+
+
+def _read_index(path: Path) -> faiss.Index:
+    """Read a FAISS index, mapping it from the file where FAISS can."""
+    try:
+        return faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError:
+        return faiss.read_index(str(path))
 
 
 def _best_per_person(hits: Iterable[Candidate]) -> list[Candidate]:

@@ -2,10 +2,12 @@
 
 import base64
 import hashlib
+import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 from flask import current_app
@@ -185,22 +187,66 @@ def active_faces(person_ids: Sequence[int] | None = None) -> list:
 
 
 def catch_up(synced: SyncedGallery, version: int) -> None:
-    """Bring the gallery to `version`: built whole at first or after a reindex, else per person.
+    """Bring the gallery to `version`: loaded or built whole at first, then replayed per person.
 
     Every person a logged change names is taken out and put back with the faces they have now,
     so the order of the changes and later ones already visible cannot leave a face wrong.
     """
+    if synced.version < 0:
+        synced.version = load_snapshot(synced.gallery, version)
     changes = [] if synced.version < 0 else db.session.execute(
         select(GalleryChange.kind, GalleryChange.person_id)
         .where(GalleryChange.version > synced.version, GalleryChange.version <= version)).all()
     if synced.version < 0 or len(changes) > REBUILD_AFTER_CHANGES or any(
             kind == "reindex" for kind, _ in changes):
         synced.gallery.build(active_faces())
+        save_snapshot(synced.gallery, version)
     else:
         persons = sorted({person_id for _, person_id in changes if person_id is not None})
         synced.gallery.remove_persons(persons)
         synced.gallery.add(active_faces(persons))
     synced.version = version
+
+
+def snapshot_dir() -> Path:
+    """Return where gallery snapshots are kept: beside the photos, one folder per version."""
+    return Path(current_app.config["STORAGE_DIR"]) / "gallery"
+
+
+def snapshots() -> dict[int, Path]:
+    """Map the version of each saved gallery snapshot to its folder."""
+    found = {}
+    for path in snapshot_dir().glob("v*"):
+        if path.is_dir() and path.name[1:].isdigit():
+            found[int(path.name[1:])] = path
+    return found
+
+
+def load_snapshot(gallery: Gallery, version: int) -> int:
+    """Load the newest snapshot not newer than `version`; return its version, or -1."""
+    usable = [v for v in snapshots() if v <= version]
+    if not usable:
+        return -1
+    try:
+        gallery.load(snapshots()[max(usable)])
+    except (OSError, ValueError, RuntimeError):
+        current_app.logger.warning("gallery snapshot v%s unreadable; rebuilding", max(usable))
+        return -1
+    return max(usable)
+
+
+def save_snapshot(gallery: Gallery, version: int) -> None:
+    """Save a freshly built gallery for other processes to load, keeping the two newest."""
+    saved = snapshots()
+    if version not in saved:
+        try:
+            gallery.save(snapshot_dir() / f"v{version}")
+        except OSError:
+            current_app.logger.warning("could not save the gallery snapshot v%s", version)
+            return
+    for old in sorted(saved)[:-1]:
+        if old < version:
+            shutil.rmtree(saved[old], ignore_errors=True)
 
 
 # --- registry photos --------------------------------------------------------------------------
@@ -483,6 +529,13 @@ def empty_gallery_message() -> str:
     """Say that a search cannot find anyone because no registry photo holds a face."""
     return _("The gallery is empty: no wanted person has a registry photo with a detectable "
              "face, so a face search cannot find anyone. Add registry photos first.")
+
+
+def gallery_is_empty() -> bool:
+    """Tell whether no wanted person has a face, from the database (no gallery is built)."""
+    return not db.session.scalar(
+        select(Face.id).join(WantedPerson, WantedPerson.id == Face.person_id)
+        .where(WantedPerson.status == "wanted").limit(1))
 
 
 def gallery_size() -> int:

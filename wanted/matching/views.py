@@ -70,11 +70,11 @@ def new_search():
             db.session.rollback()
             form.photo.errors = [err.message]
             return render_template("matching/new.html", form=form,
-                                   gallery_size=services.gallery_size()), err.status
+                                   gallery_empty=services.gallery_is_empty()), err.status
         db.session.commit()
         return redirect(url_for("matching.search", search_id=search.id))
-    return render_template("matching/new.html", form=form, gallery_size=services.gallery_size()), \
-        422 if form.errors else 200
+    return render_template("matching/new.html", form=form,
+                           gallery_empty=services.gallery_is_empty()), 422 if form.errors else 200
 
 
 @bp.route("/matches/<int:search_id>")

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from wanted.audit import services as audit
@@ -358,8 +358,9 @@ def _by(user: User | None) -> dict:
 
 
 def _rows(model, person: WantedPerson, *loads):
+    # Each load is the one user who logged the row: joined, so a kind of entry is one query.
     return db.session.scalars(select(model).where(model.person_id == person.id)
-                              .options(*(selectinload(rel) for rel in loads)))
+                              .options(*(joinedload(rel) for rel in loads)))
 
 
 def _outreach_entries(person: WantedPerson) -> list[dict]:

@@ -13,7 +13,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
@@ -185,8 +185,12 @@ def get_person(person_id: int) -> WantedPerson:
 
 
 def view_person(actor: User, person_id: int) -> WantedPerson:
-    """Return the person and audit that the actor looked at the record."""
-    person = get_person(person_id)
+    """Return the person with what their page shows, and audit that the actor looked."""
+    person = db.session.get(WantedPerson, person_id, options=[
+        joinedload(WantedPerson.unit), joinedload(WantedPerson.officer),
+        selectinload(WantedPerson.charges)])
+    if person is None:
+        raise NotFound(_("No such person."))
     audit.record("person.view", actor=actor, object_type="person", object_id=person.id)
     return person
 

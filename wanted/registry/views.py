@@ -10,8 +10,9 @@ from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.auth.views import attach_errors, unit_choices
 from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
-from wanted.extensions import db
+from wanted.extensions import commit_for_reading, db
 from wanted.labels import CHARGE_CATEGORY
+from wanted.matching.services import person_photos
 from wanted.registry import services, validation
 from wanted.registry.forms import PersonForm, ValidateForm
 
@@ -72,7 +73,7 @@ def index():
             name: (request.args.get(name) or "")[:200]
             for name in ("q", "status", "unit", "charge_category", "danger_class", "born_from",
                          "born_to", "sort")})
-    db.session.commit()
+    commit_for_reading()
     return render_template("registry/index.html", page=page, filters=filters, errors=errors,
                            units=unit_choices(), categories=CHARGE_CATEGORY), (
         422 if errors else 200)
@@ -81,8 +82,9 @@ def index():
 @bp.route("/persons/<int:person_id>")
 def person(person_id: int):
     person = services.view_person(current_user, person_id)
-    db.session.commit()
+    commit_for_reading()
     return render_template("registry/person.html", person=person,
+                           photos=person_photos(person.id),
                            can_edit=auth.can_work_on(current_user, person.unit_id),
                            can_close=auth.can_close_case(current_user, person.unit_id))
 
