@@ -31,6 +31,13 @@ def test_upload_see_candidates_and_review(live_app, live_server, page, sign_in):
     first = page.locator("[data-testid=candidate]").first
     assert "Đối tượng thử nghiệm A" in first.inner_text()
     assert page.locator("img.face-crop").first.evaluate("img => img.naturalWidth") > 0
+    photo = page.locator("[data-testid=field-photo] img").bounding_box()
+    box = page.locator("[data-testid=face-box]").first
+    assert box.inner_text() == "1"
+    area = box.bounding_box()
+    assert 0 < area["width"] < photo["width"] and 0 < area["height"] < photo["height"]
+    assert photo["x"] <= area["x"] and area["x"] + area["width"] <= photo["x"] + photo["width"]
+    assert photo["y"] <= area["y"] and area["y"] + area["height"] <= photo["y"] + photo["height"]
 
     first.locator("select[name=decision]").select_option("candidate")
     first.locator("input[name=note]").fill("Khớp vết sẹo ở cằm")
