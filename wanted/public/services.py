@@ -1,8 +1,6 @@
 """Rules of the public side: publishing notices, what a notice shows, and citizen tips."""
 
-import math
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -21,6 +19,7 @@ from wanted.matching.models import MatchSearch, Photo
 from wanted.public.models import CitizenTip, PublicNotice
 from wanted.public.schemas import CitizenTipInput, PublicationInput
 from wanted.registry.models import WantedPerson
+from wanted.registry.services import Page
 from wanted.text import fold
 from wanted.validation import parse
 
@@ -175,27 +174,13 @@ def timeline_entries(person: WantedPerson) -> list[dict]:
 
 # --- what the public sees ---------------------------------------------------------------------
 
-@dataclass
-class PublicPage:
-    """One page of published notices."""
-
-    items: list[dict]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
 def _live():
     return (select(PublicNotice).join(PublicNotice.person)
             .where(PublicNotice.withdrawn_at.is_(None), WantedPerson.status == "wanted"))
 
 
 def published_page(q: str = "", birth_year: int | None = None, area: str = "",
-                   page: int = 1, per_page: int = 20) -> PublicPage:
+                   page: int = 1, per_page: int = 20) -> Page:
     """Find published notices by name or alias (no diacritics needed), birth year and area."""
     query = _live()
     for word in fold(q).split()[:8]:
@@ -210,7 +195,7 @@ def published_page(q: str = "", birth_year: int | None = None, area: str = "",
                       selectinload(PublicNotice.person).selectinload(WantedPerson.unit))
         .order_by(WantedPerson.search_text, PublicNotice.id)
         .offset((page - 1) * per_page).limit(per_page))
-    return PublicPage([public_card(n) for n in notices], total, page, per_page)
+    return Page([public_card(n) for n in notices], total, page, per_page)
 
 
 def published_notice(person_id: int) -> PublicNotice:

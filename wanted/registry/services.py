@@ -42,9 +42,9 @@ ID_NUMBER = re.compile(r"\d{9}|\d{12}")
 
 @dataclass
 class Page:
-    """One page of a search."""
+    """One page of a search: persons, audit events or public notices."""
 
-    items: list[WantedPerson]
+    items: list
     total: int
     page: int
     per_page: int
