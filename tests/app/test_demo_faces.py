@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import FACES, REPO
+from tests.conftest import REPO, SHARED_DATA
 from wanted.demo.faces import FIELD_DIR, demo_faces
 from wanted.extensions import db
 from wanted.matching.engine import find_faces, load_rgb
@@ -41,14 +41,17 @@ def test_demo_faces_are_committed_small_and_made_of_four_or_more_people():
         face.field_photo for face in faces if face.field_photo)
 
 
-@pytest.mark.skipif(not FACES.is_dir(), reason=f"the sample photos are not beside the repo "
-                                               f"({FACES}); they made the demo faces")
+SOURCES = SHARED_DATA / "faces"
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason=f"the sample photos are not beside the repo "
+                                                 f"({SOURCES}); they made the demo faces")
 def test_no_demo_face_is_within_0_6_of_any_photo_of_its_sources():
     nearest = 9.0
     for face in demo_faces():
         encoding = largest_face(face.path)
         for identity in face.sources:
-            photos = sorted((FACES / identity).glob("*.jpg"))
+            photos = sorted((SOURCES / identity).glob("*.jpg"))
             assert photos, f"{face.file}: source {identity} is not in the sample set"
             for photo in photos:
                 distance = float(np.linalg.norm(encoding - largest_face(photo)))

@@ -41,7 +41,11 @@ def last_validation(person_id: int) -> RecordValidation | None:
 
 def validation_due(person: WantedPerson) -> datetime:
     """Return when the record must next be validated (from its last validation or creation)."""
-    last = last_validation(person.id)
+    return due_after(person, last_validation(person.id))
+
+
+def due_after(person: WantedPerson, last: RecordValidation | None) -> datetime:
+    """Return when the record is due again after the given last validation (or its creation)."""
     return add_months(last.validated_at if last else person.created_at, months())
 
 

@@ -31,9 +31,10 @@ def validation_globals() -> dict:
 
 def validation_state(person) -> dict:
     """Return a person's last validation, when the next is due, and the form if allowed."""
-    due = validation.validation_due(person)
+    last = validation.last_validation(person.id)
+    due = validation.due_after(person, last)
     can = person.status == "wanted" and auth.can_work_on(current_user, person.unit_id)
-    return {"last": validation.last_validation(person.id), "due": due,
+    return {"last": last, "due": due,
             "overdue": person.status == "wanted" and due < timeutil.utcnow(),
             "form": ValidateForm(formdata=None) if can else None}
 
