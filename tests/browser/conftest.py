@@ -1,6 +1,8 @@
 """A live server and a Playwright page in Debian's Chromium for browser tests."""
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -31,15 +33,24 @@ def live_app(tmp_path):
     return app
 
 
+@contextmanager
+def served(app) -> Iterator[str]:
+    """Serve the app on a free local port for the duration of the block; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
 @pytest.fixture
 def live_server(live_app):
     """Serve the live app on a free local port; yield its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with served(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,10 @@
 """A new user of the demo uploads the README's field photo and sees the right demo person first."""
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from tests.app.test_demo_faces import README_FIELD, README_NAME
+from tests.browser.conftest import served
 from wanted import create_app
 from wanted.commands import upgrade_database
 from wanted.demo.faces import FIELD_DIR
@@ -26,12 +24,8 @@ def demo_server(tmp_path_factory):
         upgrade_database()
         seed_demo()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844},
