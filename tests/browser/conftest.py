@@ -15,6 +15,8 @@ from wanted.registry.charges_data import CHARGES
 from wanted.registry.services import seed_charges
 
 CHROMIUM = "/usr/bin/chromium"
+# Assertions wait as long as page actions do: on two busy cores a page can take over 5 s.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]

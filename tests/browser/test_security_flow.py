@@ -23,9 +23,15 @@ def csp_violations(page):
     return seen
 
 
+def open_phone_menu(page) -> None:
+    """Open the phone menu and wait until its slide has ended (a click during it is lost)."""
+    page.click(".navbar-toggler")
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
+
+
 def sign_out(page) -> None:
     if page.locator(".navbar-toggler").is_visible():
-        page.click(".navbar-toggler")
+        open_phone_menu(page)
     page.click("[data-testid=whoami]")
     with page.expect_navigation():
         page.locator("form[action$='/logout'] button").click()
@@ -66,8 +72,7 @@ def test_dashboard_chart_menus_and_forms_work_under_the_csp(live_server, page, s
     chart_drawn = page.evaluate(
         "() => typeof Chart !== 'undefined' && !!Chart.getChart('weekly-chart')")
     assert chart_drawn
-    page.click(".navbar-toggler")  # the phone menu (Bootstrap's script) opens
-    expect(page.locator("#nav")).to_be_visible()
+    open_phone_menu(page)  # the phone menu (Bootstrap's script) opens
     page.click("[data-testid=whoami]")
     expect(page.locator(".dropdown-menu a[href$='/account']")).to_be_visible()
     page.locator(".dropdown-menu a[href$='/account']").click()
