@@ -2,6 +2,8 @@
 confirmation and reopening, two-person hit confirmation, an expired session that keeps the typed
 tip, and no sideways scroll on the main pages."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -102,11 +104,17 @@ def test_two_person_hit_confirmation(live_app, live_server, screen, enter):
     expect(screen.locator("[data-testid=hit-banner]")).to_have_count(0)
 
 
+def tip_panel_open(screen) -> None:
+    """Wait until the tip panel has finished sliding open: a click during the slide is lost."""
+    expect(screen.locator("#log-tip")).to_have_class(re.compile(r"\bshow\b"))
+
+
 def test_an_expired_session_keeps_the_typed_tip(live_app, live_server, screen, enter):
     person_id = add_person(live_app, "Lê Văn Tin")
     enter("off_a")
     screen.goto(f"{live_server}/persons/{person_id}")
     screen.click("[data-testid=open-tip]")
+    tip_panel_open(screen)
     form = screen.locator("#log-tip form")
     form.locator("[name=location]").fill("Chợ Đông Thành")
     form.locator("[name=text]").fill("Người dân thấy đối tượng ngồi quán nước lúc 6 giờ")
@@ -118,6 +126,7 @@ def test_an_expired_session_keeps_the_typed_tip(live_app, live_server, screen, e
     with screen.expect_navigation():
         screen.click("main form button[type=submit]")
     expect(screen.locator("[data-testid=draft-restored]")).to_be_visible()
+    tip_panel_open(screen)
     form = screen.locator("#log-tip form")
     expect(form.locator("[name=text]")).to_have_value(
         "Người dân thấy đối tượng ngồi quán nước lúc 6 giờ")
