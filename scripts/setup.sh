@@ -8,12 +8,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.txt constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   # dlib comes as a prebuilt wheel (dlib-bin); face_recognition itself is installed without
   # its declared dependency on source-built dlib.
-  .venv/bin/python -m pip install --quiet -r requirements.txt
+  .venv/bin/python -m pip install --quiet -r requirements.txt -c constraints.txt
   .venv/bin/python -m pip install --quiet --no-deps "face_recognition==1.3.0"
   echo "$want" > "$stamp"
 fi

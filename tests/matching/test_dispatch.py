@@ -145,3 +145,16 @@ def test_the_refreshing_page_of_a_pending_search_is_audited_once(queued_app, pro
         views = db.session.scalars(db.select(AuditEvent).where(
             AuditEvent.action == "match.view")).all()
     assert len(views) == 2  # the first look, and the finished result
+
+
+def test_installations_sharing_one_redis_never_share_a_job(queued_app, database_url, tmp_path):
+    from wanted.matching.tasks import job_id
+
+    other = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": REDIS_URL,
+                        "RQ_QUEUE": f"test-{uuid.uuid4().hex}",
+                        "STORAGE_DIR": str(tmp_path / "other")})
+    with queued_app.app_context():
+        ours = job_id(1)
+        assert job_id(1) == ours and job_id(2) != ours
+    with other.app_context():
+        assert job_id(1) != ours

@@ -33,8 +33,17 @@ def submit(actor: User, data: bytes, purpose: str | None, case_ref: str | None) 
         return search
     db.session.commit()
     search_queue().enqueue(run_queued_search, search.id, job_timeout=JOB_TIMEOUT,
-                           job_id=f"match-{search.id}", on_failure=Callback(job_failed))
+                           job_id=job_id(search.id), on_failure=Callback(job_failed))
     return search
+
+
+def job_id(search_id: int) -> str:
+    """Name a search's job uniquely on a shared Redis: job ids are global, not per queue.
+
+    Two installations (or two test databases) on one Redis have searches with the same ids;
+    with the bare id, one side's job could replace or delete the other's.
+    """
+    return f"match-{current_app.config['RQ_QUEUE']}-{search_id}"
 
 
 JOB_TIMEOUT = 300
