@@ -4,12 +4,14 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, String, cast, delete, func, select
+from sqlalchemy.orm import joinedload
 
 from wanted.audit import services as audit
 from wanted.auth import passwords
@@ -56,14 +58,50 @@ def set_unit_contact(unit: Unit, address: str, phone: str) -> None:
 
 
 def unit_children() -> dict[int | None, list[int]]:
-    """Map each unit id to the ids of its direct children (read once per request or command)."""
+    """Map each unit id to the ids of its direct children (read once per request or command).
+
+    A signed-in request has the tree already: it came with the user (`load_user`).
+    """
     if "unit_children" in g:
         return g.unit_children
+    rows = db.session.execute(select(Unit.id, Unit.parent_id))
+    g.unit_children = _children(rows)
+    return g.unit_children
+
+
+def _children(pairs) -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = {}
-    for unit_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
+    for unit_id, parent_id in pairs:
         children.setdefault(parent_id, []).append(unit_id)
-    g.unit_children = children
     return children
+
+
+def unit_tree_text() -> ColumnElement[str]:
+    """Return a scalar subquery that spells the whole unit tree as "id:parent,id:parent,…"."""
+    pair = cast(Unit.id, String) + ":" + func.coalesce(cast(Unit.parent_id, String), "")
+    joined = (func.string_agg(pair, ",") if db.session.get_bind().dialect.name == "postgresql"
+              else func.group_concat(pair, ","))
+    return select(joined).scalar_subquery()
+
+
+@lru_cache(maxsize=8)
+def _parse_tree(text: str) -> dict[int | None, list[int]]:
+    pairs = (item.split(":") for item in text.split(",") if item)
+    return _children((int(unit), int(parent) if parent else None) for unit, parent in pairs)
+
+
+def load_user(user_id: int) -> User | None:
+    """Return a user with their unit, and keep the unit tree read in the same statement.
+
+    The tree (a few hundred units at most) rides along as one text column, so that scoping
+    rules on the page need no statement of their own and never see a stale tree.
+    """
+    row = db.session.execute(select(User, unit_tree_text()).where(User.id == user_id)
+                             .options(joinedload(User.unit))).first()
+    if row is None:
+        return None
+    g.unit_children = _parse_tree(row[1] or "")
+    return row[0]
 
 
 def subtree_ids(unit_id: int) -> set[int]:

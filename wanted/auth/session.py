@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from wanted.audit import services as audit
+from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.extensions import db, login_manager
 
@@ -29,7 +30,7 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
+        user = auth.load_user(int(user_id))
         return user if user is not None and user.active and user.locked_at is None else None
 
     app.register_error_handler(CSRFError, expired_form)

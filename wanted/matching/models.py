@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wanted.auth.models import User
@@ -35,6 +35,12 @@ class Photo(db.Model):
     person: Mapped[WantedPerson | None] = relationship()
     added_by: Mapped[User | None] = relationship()
     faces: Mapped[list["Face"]] = relationship(back_populates="photo", cascade="all, delete-orphan")
+
+
+# A person's registry photos, primary first: the person page loads them with the person.
+WantedPerson.registry_photos = relationship(
+    Photo, primaryjoin=lambda: and_(Photo.person_id == WantedPerson.id, Photo.kind == "registry"),
+    order_by=lambda: (Photo.is_primary.desc(), Photo.id.desc()), viewonly=True)
 
 
 class Face(db.Model):

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Load, joinedload
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
@@ -408,6 +409,11 @@ def primary_photos_of(search: MatchSearch) -> dict[int, int]:
     from wanted.matching.photos import primary_photo_ids
 
     return primary_photo_ids([c.person_id for f in search.faces for c in f.candidates])
+
+
+def with_photos() -> Load:
+    """Return the loader option that reads a person's registry photos with the person."""
+    return joinedload(WantedPerson.registry_photos)
 
 
 def person_photos(person_id: int) -> list[Photo]:

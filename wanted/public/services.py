@@ -1,14 +1,15 @@
 """Rules of the public side: publishing notices, what a notice shows, and citizen tips."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import outerjoin, selectinload
 
-from wanted import timeutil
+from wanted import timeline, timeutil
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import Unit, User
@@ -147,29 +148,53 @@ def publication_json(person: WantedPerson) -> dict:
             "notice": public_card(notice) if notice else None}
 
 
-def notice_history(person_id: int) -> list[PublicNotice]:
-    """Return every publication of the person, newest first."""
-    return list(db.session.scalars(
-        select(PublicNotice).where(PublicNotice.person_id == person_id)
-        .options(selectinload(PublicNotice.published_by), selectinload(PublicNotice.withdrawn_by))
-        .order_by(PublicNotice.published_at.desc(), PublicNotice.id.desc())))
+def timeline_selects(person_id: int) -> list:
+    """Select the person's publications and withdrawals in the shared timeline layout.
+
+    A publication also carries what the person page's notice panel shows of a live notice
+    (contact, photo, whether it is live), so that the page reads no notice apart.
+    """
+    published_by, withdrawn_by = timeline.user_alias(), timeline.user_alias()
+    return [
+        timeline.entry_select(
+            "notice", PublicNotice.id, PublicNotice.published_at, published_by,
+            outerjoin(PublicNotice, published_by, PublicNotice.published_by_id == published_by.id),
+            {"t1": literal("published"), "t2": PublicNotice.area, "t3": PublicNotice.contact,
+             "n1": PublicNotice.photo_id, "b1": PublicNotice.withdrawn_at.is_(None)},
+            PublicNotice.person_id == person_id),
+        timeline.entry_select(
+            "notice", PublicNotice.id, PublicNotice.withdrawn_at, withdrawn_by,
+            outerjoin(PublicNotice, withdrawn_by, PublicNotice.withdrawn_by_id == withdrawn_by.id),
+            {"t1": literal("withdrawn"), "t5": PublicNotice.withdraw_reason},
+            PublicNotice.person_id == person_id, PublicNotice.withdrawn_at.is_not(None),
+            PublicNotice.withdraw_reason != "republished"),
+    ]
 
 
-def timeline_entries(person: WantedPerson) -> list[dict]:
-    """Return the person's publications and withdrawals as timeline entries."""
-    entries = []
-    for notice in notice_history(person.id):
-        entries.append({"kind": "notice", "id": notice.id, "at": notice.published_at,
-                        "by": notice.published_by.username,
-                        "by_name": notice.published_by.display_name, "action": "published",
-                        "area": notice.area})
-        if notice.withdrawn_at and notice.withdraw_reason != "republished":
-            by = notice.withdrawn_by
-            entries.append({"kind": "notice", "id": notice.id, "at": notice.withdrawn_at,
-                            "by": by.username if by else None,
-                            "by_name": by.display_name if by else "", "action": "withdrawn",
-                            "reason": notice.withdraw_reason})
-    return entries
+def timeline_entry(row) -> dict:
+    """Return a notice row as its timeline entry."""
+    if row.t1 == "published":
+        return timeline.decode(row, {"action": "t1", "area": "t2"})
+    return timeline.decode(row, {"action": "t1", "reason": "t5"})
+
+
+@dataclass
+class LiveNotice:
+    """The live notice as the person page shows it."""
+
+    published_at: datetime
+    by_name: str
+    area: str
+    contact: str
+    photo_id: int | None
+
+
+def live_notice(rows: list) -> LiveNotice | None:
+    """Find the live notice among a person's timeline rows."""
+    for row in rows:
+        if row.kind == "notice" and row.t1 == "published" and row.b1:
+            return LiveNotice(row.at, row.by_name or "", row.t2 or "", row.t3 or "", row.n1)
+    return None
 
 
 # --- what the public sees ---------------------------------------------------------------------

@@ -17,7 +17,6 @@ from wanted.matching.services import person_photos
 from wanted.matching.views import jpeg_response
 from wanted.public import services
 from wanted.public.forms import CloseTipForm, PublishForm, TipSearchForm, WithdrawForm
-from wanted.public.models import PublicNotice
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store
@@ -29,34 +28,34 @@ bp = Blueprint("publication", __name__)
 class NoticePanel:
     """What the person page shows of the public notice."""
 
-    notice: PublicNotice | None
+    notice: services.LiveNotice | None
     publish_form: PublishForm | None
     withdraw_form: WithdrawForm | None
 
 
 @bp.app_context_processor
 def publication_globals() -> dict:
-    """Give templates the notice panel and the count of open citizen tips."""
-    return {"notice_panel": notice_panel, "open_tip_count": lambda: services.open_tip_count(
+    """Give templates the count of open citizen tips."""
+    return {"open_tip_count": lambda: services.open_tip_count(
         current_user) if current_user.role in ("officer", "supervisor") else 0}
 
 
-def notice_panel(person: WantedPerson) -> NoticePanel:
-    """Build the notice panel of a person for the current user."""
-    notice = services.current_notice(person.id)
+def notice_panel(person: WantedPerson, timeline_rows: list, photos: list) -> NoticePanel:
+    """Build the notice panel of a person for the current user from the timeline's rows."""
+    notice = services.live_notice(timeline_rows)
     if not auth.can_close_case(current_user, person.unit_id) or person.status != "wanted":
         return NoticePanel(notice, None, None)
-    form = publish_form(person, formdata=None)
+    form = publish_form(person, formdata=None, photos=photos)
     if notice is not None:
         form.photo_id.data = str(notice.photo_id or "")
         form.area.data, form.contact.data = notice.area, notice.contact
     return NoticePanel(notice, form, WithdrawForm(formdata=None) if notice else None)
 
 
-def publish_form(person: WantedPerson, formdata=None) -> PublishForm:
+def publish_form(person: WantedPerson, formdata=None, photos: list | None = None) -> PublishForm:
     """Offer the person's registry photos, and suggest the district-level address."""
     form = PublishForm(formdata=formdata)
-    photos = person_photos(person.id)
+    photos = person_photos(person.id) if photos is None else photos
     form.photo_id.choices = [("", _("No photo"))] + [
         (str(p.id), _("Photo #%(id)d", id=p.id)) for p in photos]
     if formdata is None:

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, join, joinedload, outerjoin, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from wanted import timeline as layout
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import User
@@ -202,18 +203,19 @@ def ensure_can_settle(actor: User, tip: Tip, status: str) -> None:
 
 
 def pending_hits(actor: User, limit: int = 5) -> tuple[list[Tip], int]:
-    """Return the oldest unconfirmed face-match tips the actor must see, and how many there are."""
+    """Return the oldest unconfirmed face-match tips the actor must see, and how many there are.
+
+    One statement: the count is a window over every match, taken before the limit.
+    """
     if actor.role not in ("officer", "supervisor"):
         return [], 0
-    condition = (Tip.source == "match", Tip.status == "new", WantedPerson.status == "wanted",
-                 WantedPerson.unit_id.in_(auth.subtree_ids(actor.unit_id)))
-    query = select(Tip).join(Tip.person).where(*condition)
-    total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
-    if not total:
-        return [], 0
-    tips = db.session.scalars(query.options(selectinload(Tip.person))
-                              .order_by(Tip.received_at).limit(limit))
-    return list(tips), total
+    rows = db.session.execute(
+        select(Tip, func.count().over().label("total")).join(Tip.person)
+        .where(Tip.source == "match", Tip.status == "new", WantedPerson.status == "wanted",
+               WantedPerson.unit_id.in_(auth.subtree_ids(actor.unit_id)))
+        .options(contains_eager(Tip.person), joinedload(Tip.logged_by))
+        .order_by(Tip.received_at, Tip.id).limit(limit)).all()
+    return [row.Tip for row in rows], rows[0].total if rows else 0
 
 
 def change_status(actor: User, person: WantedPerson, to_status: str, reason: str,
@@ -347,64 +349,81 @@ def complete_followup(actor: User, kind: str, record_id: int) -> None:
 
 def timeline(person: WantedPerson) -> list[dict]:
     """Return everything done on the person, newest first, each entry with kind, at and by."""
-    entries = [*_outreach_entries(person), *_attempt_entries(person), *_tip_entries(person),
-               *_status_entries(person), *_review_entries(person),
-               *publication.timeline_entries(person), *validation.timeline_entries(person)]
+    return timeline_entries(timeline_rows(person.id))
+
+
+def timeline_rows(person_id: int) -> list:
+    """Read every kind of timeline entry of a person in one statement."""
+    return layout.read([*_selects(person_id), *publication.timeline_selects(person_id),
+                          *validation.timeline_selects(person_id)])
+
+
+def timeline_entries(rows: list) -> list[dict]:
+    """Turn timeline rows into entries, newest first."""
+    decoders = {**{kind: _decode for kind in KEYS}, "notice": publication.timeline_entry,
+                "validation": validation.timeline_entry}
+    entries = [decoders[row.kind](row) for row in rows]
     return sorted(entries, key=lambda e: (e["at"], e["kind"], e["id"]), reverse=True)
 
 
-def _by(user: User | None) -> dict:
-    return {"by": user.username if user else None, "by_name": user.display_name if user else ""}
+# Which slot of the shared timeline layout holds each field of a kind (see wanted/timeline.py).
+KEYS = {
+    "outreach": {"contact_name": "t1", "relation": "t2", "channel": "t3", "outcome": "t4",
+                 "notes": "t5", "follow_up_on": "d1", "follow_up_done": "b1"},
+    "attempt": {"location": "t1", "officers": "t2", "outcome": "t4", "notes": "t5",
+                "tip_id": "n1", "follow_up_on": "d1", "follow_up_done": "b1"},
+    "tip": {"source": "t1", "location": "t2", "text": "t5", "status": "t3", "handled_by": "t4",
+            "follow_up_on": "d1", "follow_up_done": "b1"},
+    "status": {"from_status": "t1", "to_status": "t2", "reason": "t5", "document_number": "t3",
+               "document_date": "d1"},
+    "review": {"decision": "t1", "note": "t5", "search_id": "n1", "distance": "f1",
+               "band": "t2", "tip_id": "n2"},
+}
 
 
-def _rows(model, person: WantedPerson, *loads):
-    # Each load is the one user who logged the row: joined, so a kind of entry is one query.
-    return db.session.scalars(select(model).where(model.person_id == person.id)
-                              .options(*(joinedload(rel) for rel in loads)))
+def _decode(row) -> dict:
+    entry = layout.decode(row, KEYS[row.kind])
+    if row.kind == "review":
+        entry["distance"] = round(entry["distance"], 3)
+    return entry
 
 
-def _outreach_entries(person: WantedPerson) -> list[dict]:
-    return [{"kind": "outreach", "id": c.id, "at": c.contacted_at, **_by(c.officer),
-             "contact_name": c.contact_name, "relation": c.relation, "channel": c.channel,
-             "outcome": c.outcome, "notes": c.notes, "follow_up_on": c.follow_up_on,
-             "follow_up_done": c.follow_up_done}
-            for c in _rows(OutreachContact, person, OutreachContact.officer)]
+def _fields(kind: str, model, **extra) -> dict:
+    """Map a kind's slots to the model's columns of the same names (or the given ones)."""
+    return {slot: extra[key] if key in extra else getattr(model, key)
+            for key, slot in KEYS[kind].items()}
 
 
-def _attempt_entries(person: WantedPerson) -> list[dict]:
-    return [{"kind": "attempt", "id": a.id, "at": a.attempted_at, **_by(a.officer),
-             "location": a.location, "officers": a.officers, "outcome": a.outcome,
-             "notes": a.notes, "tip_id": a.tip_id, "follow_up_on": a.follow_up_on,
-             "follow_up_done": a.follow_up_done}
-            for a in _rows(ArrestAttempt, person, ArrestAttempt.officer)]
-
-
-def _tip_entries(person: WantedPerson) -> list[dict]:
-    return [{"kind": "tip", "id": t.id, "at": t.received_at, **_by(t.logged_by),
-             "source": t.source, "location": t.location, "text": t.text, "status": t.status,
-             "handled_by": t.handled_by.username if t.handled_by else None,
-             "follow_up_on": t.follow_up_on, "follow_up_done": t.follow_up_done}
-            for t in _rows(Tip, person, Tip.logged_by, Tip.handled_by)]
-
-
-def _status_entries(person: WantedPerson) -> list[dict]:
-    return [{"kind": "status", "id": s.id, "at": s.changed_at, **_by(s.changed_by),
-             "from_status": s.from_status, "to_status": s.to_status, "reason": s.reason,
-             "document_number": s.document_number, "document_date": s.document_date}
-            for s in _rows(StatusChange, person, StatusChange.changed_by)]
-
-
-def _review_entries(person: WantedPerson) -> list[dict]:
-    rows = db.session.execute(
-        select(MatchReview, MatchCandidate, MatchFace.search_id)
-        .join(MatchReview.candidate).join(MatchCandidate.face)
-        .where(MatchCandidate.person_id == person.id)
-        .options(selectinload(MatchReview.reviewer)))
-    return [{"kind": "review", "id": review.id, "at": review.reviewed_at, **_by(review.reviewer),
-             "decision": review.decision, "note": review.note, "search_id": search_id,
-             "distance": round(candidate.distance, 3), "band": candidate.band,
-             "tip_id": review.tip_id}
-            for review, candidate, search_id in rows]
+def _selects(person_id: int) -> list:
+    outreach_by, attempt_by, tip_by, handler, status_by, reviewer = (
+        layout.user_alias() for _ in range(6))
+    return [
+        layout.entry_select(
+            "outreach", OutreachContact.id, OutreachContact.contacted_at, outreach_by,
+            outerjoin(OutreachContact, outreach_by, OutreachContact.officer_id == outreach_by.id),
+            _fields("outreach", OutreachContact), OutreachContact.person_id == person_id),
+        layout.entry_select(
+            "attempt", ArrestAttempt.id, ArrestAttempt.attempted_at, attempt_by,
+            outerjoin(ArrestAttempt, attempt_by, ArrestAttempt.officer_id == attempt_by.id),
+            _fields("attempt", ArrestAttempt), ArrestAttempt.person_id == person_id),
+        layout.entry_select(
+            "tip", Tip.id, Tip.received_at, tip_by,
+            outerjoin(Tip, tip_by, Tip.logged_by_id == tip_by.id)
+            .outerjoin(handler, Tip.handled_by_id == handler.id),
+            _fields("tip", Tip, handled_by=handler.username), Tip.person_id == person_id),
+        layout.entry_select(
+            "status", StatusChange.id, StatusChange.changed_at, status_by,
+            outerjoin(StatusChange, status_by, StatusChange.changed_by_id == status_by.id),
+            _fields("status", StatusChange), StatusChange.person_id == person_id),
+        layout.entry_select(
+            "review", MatchReview.id, MatchReview.reviewed_at, reviewer,
+            join(MatchReview, MatchCandidate, MatchReview.candidate_id == MatchCandidate.id)
+            .join(MatchFace, MatchCandidate.face_id == MatchFace.id)
+            .outerjoin(reviewer, MatchReview.reviewer_id == reviewer.id),
+            _fields("review", MatchReview, search_id=MatchFace.search_id,
+                    distance=MatchCandidate.distance, band=MatchCandidate.band),
+            MatchCandidate.person_id == person_id),
+    ]
 
 
 def record_match_tip(actor: User, person: WantedPerson, *, text: str,

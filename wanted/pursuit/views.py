@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -58,15 +58,25 @@ class PersonPanel:
 
 @bp.app_context_processor
 def pursuit_globals() -> dict:
-    """Give templates the pursuit panel, the pending hits and the pursuit labels."""
-    return {"pursuit_panel": person_panel, "pending_hits": lambda: services.pending_hits(
-        current_user), "CHANNEL": CHANNEL, "OUTREACH_OUTCOME": OUTREACH_OUTCOME,
-        "ATTEMPT_OUTCOME": ATTEMPT_OUTCOME, "TIP_SOURCE": TIP_SOURCE, "TIP_STATUS": TIP_STATUS,
-        "now_utc": lambda: timeutil.utcnow(), "hit_due": deadlines.hit_due}
+    """Give templates the pending hits and the pursuit labels."""
+    return {"pending_hits": banner_hits, "CHANNEL": CHANNEL,
+            "OUTREACH_OUTCOME": OUTREACH_OUTCOME, "ATTEMPT_OUTCOME": ATTEMPT_OUTCOME,
+            "TIP_SOURCE": TIP_SOURCE, "TIP_STATUS": TIP_STATUS,
+            "now_utc": lambda: timeutil.utcnow(), "hit_due": deadlines.hit_due}
 
 
-def person_panel(person: WantedPerson) -> PersonPanel:
-    """Build the pursuit panel of a person for the current user."""
+def banner_hits() -> tuple[list, int]:
+    """Return the hits the page's banner shows, read once per request.
+
+    Page views call it before they commit, so that the template finds them already read.
+    """
+    if "pending_hits" not in g:
+        g.pending_hits = services.pending_hits(current_user)
+    return g.pending_hits
+
+
+def person_panel(person: WantedPerson, entries: list[dict]) -> PersonPanel:
+    """Build the pursuit panel of a person for the current user, around its timeline."""
     can_work = auth.can_work_on(current_user, person.unit_id)
     forms = {kind: new_log_form(kind) for kind in LOGS} if can_work else {}
     if not can_work and current_user.role in ("officer", "supervisor"):
@@ -78,7 +88,7 @@ def person_panel(person: WantedPerson) -> PersonPanel:
     reassign_form = None
     if current_user.role == "supervisor" and can_work:
         reassign_form = reassign_form_for(person, formdata=None)
-    return PersonPanel(services.timeline(person), forms, status_form, reassign_form)
+    return PersonPanel(entries, forms, status_form, reassign_form)
 
 
 def new_log_form(kind: str, formdata=None) -> FlaskForm:

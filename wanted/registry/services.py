@@ -184,11 +184,15 @@ def get_person(person_id: int) -> WantedPerson:
     return person
 
 
-def view_person(actor: User, person_id: int) -> WantedPerson:
-    """Return the person with what their page shows, and audit that the actor looked."""
+def view_person(actor: User, person_id: int, *loads) -> WantedPerson:
+    """Return the person with what their page shows, and audit that the actor looked.
+
+    The unit, the officer and the charges come in the same statement, and so does whatever
+    other areas ask with `loads` (loader options, e.g. the photos).
+    """
     person = db.session.get(WantedPerson, person_id, options=[
         joinedload(WantedPerson.unit), joinedload(WantedPerson.officer),
-        selectinload(WantedPerson.charges)])
+        joinedload(WantedPerson.charges), *loads])
     if person is None:
         raise NotFound(_("No such person."))
     audit.record("person.view", actor=actor, object_type="person", object_id=person.id)

@@ -6,9 +6,9 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import outerjoin, selectinload
 
-from wanted import timeutil
+from wanted import timeline, timeutil
 from wanted.audit import services as audit
 from wanted.auth.models import User
 from wanted.errors import Conflict
@@ -41,12 +41,13 @@ def last_validation(person_id: int) -> RecordValidation | None:
 
 def validation_due(person: WantedPerson) -> datetime:
     """Return when the record must next be validated (from its last validation or creation)."""
-    return due_after(person, last_validation(person.id))
+    last = last_validation(person.id)
+    return due_after(person, last.validated_at if last else None)
 
 
-def due_after(person: WantedPerson, last: RecordValidation | None) -> datetime:
-    """Return when the record is due again after the given last validation (or its creation)."""
-    return add_months(last.validated_at if last else person.created_at, months())
+def due_after(person: WantedPerson, validated_at: datetime | None) -> datetime:
+    """Return when the record is due again after its last validation (or its creation)."""
+    return add_months(validated_at or person.created_at, months())
 
 
 def validate_record(actor: User, person: WantedPerson, note: str = "") -> RecordValidation:
@@ -102,11 +103,21 @@ def overdue_validation_count(scope: set[int], now: datetime) -> int:
         _overdue_query(scope, now).subquery())) or 0
 
 
-def timeline_entries(person: WantedPerson) -> list[dict]:
-    """Return the person's validations as timeline entries."""
-    rows = db.session.scalars(select(RecordValidation).where(
-        RecordValidation.person_id == person.id)
-        .options(selectinload(RecordValidation.validated_by)))
-    return [{"kind": "validation", "id": v.id, "at": v.validated_at,
-             "by": v.validated_by.username, "by_name": v.validated_by.display_name,
-             "note": v.note} for v in rows]
+def timeline_selects(person_id: int) -> list:
+    """Select the person's validations in the shared timeline layout."""
+    by = timeline.user_alias()
+    return [timeline.entry_select(
+        "validation", RecordValidation.id, RecordValidation.validated_at, by,
+        outerjoin(RecordValidation, by, RecordValidation.validated_by_id == by.id),
+        {"t5": RecordValidation.note}, RecordValidation.person_id == person_id)]
+
+
+def timeline_entry(row) -> dict:
+    """Return a validation row as its timeline entry."""
+    return timeline.decode(row, {"note": "t5"})
+
+
+def last_of(entries: list[dict]) -> dict | None:
+    """Return the newest validation among a person's timeline entries."""
+    found = [e for e in entries if e["kind"] == "validation"]
+    return max(found, key=lambda e: (e["at"], e["id"])) if found else None

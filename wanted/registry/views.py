@@ -12,7 +12,10 @@ from wanted.auth.views import attach_errors, unit_choices
 from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import commit_for_reading, db
 from wanted.labels import CHARGE_CATEGORY
-from wanted.matching.services import person_photos
+from wanted.matching.services import with_photos
+from wanted.public.views import notice_panel
+from wanted.pursuit import services as pursuit
+from wanted.pursuit.views import banner_hits, person_panel
 from wanted.registry import services, validation
 from wanted.registry.forms import PersonForm, ValidateForm
 
@@ -25,14 +28,14 @@ FORM_FIELD = {"decision.number": "decision_number", "decision.date": "decision_d
 
 @bp.app_context_processor
 def validation_globals() -> dict:
-    """Give templates a person's validation state and the user's overdue validations."""
-    return {"validation_state": validation_state, "my_overdue_validations": my_overdue}
+    """Give templates the user's overdue validations."""
+    return {"my_overdue_validations": my_overdue}
 
 
-def validation_state(person) -> dict:
+def validation_state(person, entries: list[dict]) -> dict:
     """Return a person's last validation, when the next is due, and the form if allowed."""
-    last = validation.last_validation(person.id)
-    due = validation.due_after(person, last)
+    last = validation.last_of(entries)
+    due = validation.due_after(person, last["at"] if last else None)
     can = person.status == "wanted" and auth.can_work_on(current_user, person.unit_id)
     return {"last": last, "due": due,
             "overdue": person.status == "wanted" and due < timeutil.utcnow(),
@@ -82,12 +85,17 @@ def index():
 
 @bp.route("/persons/<int:person_id>")
 def person(person_id: int):
-    person = services.view_person(current_user, person_id)
-    commit_for_reading()
-    return render_template("registry/person.html", person=person,
-                           photos=person_photos(person.id),
-                           can_edit=auth.can_work_on(current_user, person.unit_id),
-                           can_close=auth.can_close_case(current_user, person.unit_id))
+    person = services.view_person(current_user, person_id, with_photos())
+    photos = person.registry_photos
+    rows = pursuit.timeline_rows(person.id)
+    entries = pursuit.timeline_entries(rows)
+    page = {"photos": photos, "panel": person_panel(person, entries),
+            "np": notice_panel(person, rows, photos), "vs": validation_state(person, entries),
+            "can_edit": auth.can_work_on(current_user, person.unit_id),
+            "can_close": auth.can_close_case(current_user, person.unit_id)}
+    banner_hits()
+    commit_for_reading()  # everything the page shows is read: the template queries nothing
+    return render_template("registry/person.html", person=person, **page)
 
 
 @bp.route("/persons/new", methods=["GET", "POST"])
