@@ -13,7 +13,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
@@ -80,8 +80,12 @@ def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
         per_page=query.per_page or default_per_page)
 
 
-def search_persons(actor: User, filters: SearchFilters) -> Page:
-    """Find persons by the filters, audit the search, and return one page (at most the last)."""
+def search_persons(actor: User, filters: SearchFilters, *loads) -> Page:
+    """Find persons by the filters, audit the search, and return one page (at most the last).
+
+    The page's persons come in one statement with their unit and charges, and whatever other
+    areas ask with `loads` (loader options, e.g. the photos).
+    """
     ids, total = page_ids(filters)
     last = max(1, math.ceil(total / filters.per_page))
     if filters.page > last:
@@ -89,7 +93,8 @@ def search_persons(actor: User, filters: SearchFilters) -> Page:
         ids, total = page_ids(filters)
     found = {person.id: person for person in db.session.scalars(
         select(WantedPerson).where(WantedPerson.id.in_(ids))
-        .options(selectinload(WantedPerson.charges), selectinload(WantedPerson.unit)))}
+        .options(joinedload(WantedPerson.charges), joinedload(WantedPerson.unit), *loads))
+        .unique()}
     audit.record("person.search", actor=actor, details={
         **{k: v for k, v in vars(filters).items() if v not in ("", None)}, "total": total})
     return Page([found[i] for i in ids], total, filters.page, filters.per_page)

@@ -1,6 +1,6 @@
 """Registry pages: the searchable list, a person's page, and the person form."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -43,12 +43,19 @@ def validation_state(person, entries: list[dict]) -> dict:
 
 
 def my_overdue() -> list:
-    """List the overdue validations the signed-in user should see on the home page."""
-    if current_user.role not in ("officer", "supervisor"):
-        return []
-    officer = current_user.id if current_user.role == "officer" else None
-    return validation.overdue_validations(auth.subtree_ids(current_user.unit_id), timeutil.utcnow(),
-                                          officer_id=officer, limit=10)
+    """List the overdue validations the signed-in user should see on the home page.
+
+    Read once per request: the home page's view reads it before it commits.
+    """
+    if "my_overdue" in g:
+        return g.my_overdue
+    g.my_overdue = []
+    if current_user.role in ("officer", "supervisor"):
+        officer = current_user.id if current_user.role == "officer" else None
+        g.my_overdue = validation.overdue_validations(
+            auth.subtree_ids(current_user.unit_id), timeutil.utcnow(), officer_id=officer,
+            limit=10)
+    return g.my_overdue
 
 
 @bp.route("/persons/<int:person_id>/validate", methods=["POST"])
@@ -69,7 +76,7 @@ def index():
     errors: dict[str, str] = {}
     try:
         filters = services.parse_filters(request.args, current_app.config["PER_PAGE"])
-        page = services.search_persons(current_user, filters)
+        page = services.search_persons(current_user, filters, with_photos())
     except (ValidationFailed, NotFound) as err:  # NotFound: an unknown unit code
         db.session.rollback()
         errors, page = err.fields or {"unit": err.message}, None
@@ -77,9 +84,14 @@ def index():
             name: (request.args.get(name) or "")[:200]
             for name in ("q", "status", "unit", "charge_category", "danger_class", "born_from",
                          "born_to", "sort")})
-    commit_for_reading()
+    photos = {person.id: person.registry_photos[0].id for person in (page.items if page else [])
+              if person.registry_photos}
+    units = unit_choices()
+    my_overdue()
+    banner_hits()
+    commit_for_reading()  # everything the page shows is read: the template queries nothing
     return render_template("registry/index.html", page=page, filters=filters, errors=errors,
-                           units=unit_choices(), categories=CHARGE_CATEGORY), (
+                           photos=photos, units=units, categories=CHARGE_CATEGORY), (
         422 if errors else 200)
 
 
