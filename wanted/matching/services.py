@@ -654,10 +654,12 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
                               "object_id": search.id,
                               "details": {"face": face_index, "person": person_id,
                                           "decision": decision}})
-    review = MatchReview(candidate=candidate, decision=decision, note=note,
-                         reviewer=actor)
-    if decision == "candidate":
-        review.tip_id = tip_from_review(actor, search, candidate, note).id
+    # The tip first: creating it flushes, and a review attached to its candidate but not yet
+    # in the session would be skipped by that flush.
+    tip_id = tip_from_review(actor, search, candidate, note).id if decision == "candidate" \
+        else None
+    review = MatchReview(candidate=candidate, decision=decision, note=note, reviewer=actor,
+                         tip_id=tip_id)
     db.session.add(review)
     db.session.flush()
     audit.record("match.review", actor=actor, object_type="match", object_id=search.id,
