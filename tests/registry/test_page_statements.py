@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from flask import before_render_template
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.public.conftest import jpeg_bytes
 from tests.pursuit.test_work import ATTEMPT, OUTREACH, TIP, add_review, make_hit
+from wanted.audit import services as audit
+from wanted.audit.models import AuditEvent
 from wanted.auth import services as auth
 from wanted.extensions import db
 from wanted.matching import services as matching
@@ -26,6 +28,14 @@ PERSON_PAGE_STATEMENTS = 8
 # PostgreSQL), the persons with unit, charges and photos, the audit event (two statements, or
 # three with PostgreSQL's lock), the unit list, the overdue validations, the pending hits.
 SEARCH_PAGE_STATEMENTS = 9
+# The dashboard (a province supervisor, a running campaign with two targets): the user, the
+# figures (statuses by unit, the headline counts in one statement, the weekly results, the
+# campaigns' results in one statement, officers' load, deadlines), the unit list, the campaign
+# list, pending hits and the audit event.
+DASHBOARD_STATEMENTS = 24
+# The API's person: the token with its user, the person with unit, officer and charges, and one
+# append of the view's and the call's audit events (chain head, insert, PostgreSQL's lock).
+API_PERSON_STATEMENTS = 5
 
 
 @contextmanager
@@ -133,3 +143,38 @@ def test_the_registry_search_page_does_not_query_per_row(
     assert page.count('class="person-thumb"') == 3  # the first three by name have a photo
     assert len(statements) <= SEARCH_PAGE_STATEMENTS, "\n".join(s[:120] for s in statements)
     assert rendering[1:] == [], "the template queried:\n" + "\n".join(rendering)
+
+
+def test_the_dashboard_runs_a_bounded_number_of_statements(
+        app, client, login, busy_person, make_person, token):
+    for number in range(5):
+        make_person("off_b", unit="B", full_name=f"Trần Văn Lặng {number}")
+    today = utcnow().date()
+    client.post("/api/v1/campaigns", headers=token("chief"), json={
+        "name": "Đợt cao điểm", "starts_on": (today - timedelta(days=10)).isoformat(),
+        "ends_on": (today + timedelta(days=10)).isoformat(),
+        "targets": [{"unit": "A", "arrests": 3}, {"unit": "B", "arrests": 2, "surrenders": 1}]})
+    login("chief")
+    client.get("/lang/en")
+    with counted(app) as (statements, rendering):
+        response = client.get("/dashboard")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Đợt cao điểm" in page and "Trần Văn Lặng" not in page  # not quiet yet
+    assert len(statements) <= DASHBOARD_STATEMENTS, "\n".join(s[:120] for s in statements)
+    assert rendering[1:] == [], "the template queried:\n" + "\n".join(rendering)
+
+
+def test_the_api_person_runs_a_bounded_number_of_statements(app, client, busy_person, token):
+    headers = token("off_b")
+    client.get("/api/v1/persons", headers=headers)  # a token's first use records it (a write)
+    with counted(app) as (statements, _rendering):
+        response = client.get(f"/api/v1/persons/{busy_person.id}", headers=headers)
+    assert response.status_code == 200
+    assert response.json["charges"] == ["168", "173"] and response.json["unit"] == "A"
+    assert len(statements) <= API_PERSON_STATEMENTS, "\n".join(s[:120] for s in statements)
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id.desc())
+                                     .limit(2)).all()
+        assert sorted(actions) == ["api.call", "person.view"]
+        assert audit.verify_chain(full=True)["ok"] is True

@@ -25,6 +25,8 @@ hasher = PasswordHasher()
 # Verified when the username is unknown, so that a miss costs as long as a wrong password.
 DUMMY_HASH = hasher.hash("not-a-password")
 MIN_PASSWORD_LENGTH = 10
+# A token's last-used time is written at most this often.
+TOKEN_TOUCH_EVERY = timedelta(seconds=60)
 # How an unknown username appears in the log: it may be a password typed in the wrong box.
 UNKNOWN_ACTOR = "unknown"
 
@@ -48,6 +50,7 @@ def create_unit(code: str, name: str, parent_code: str | None = None, *, address
     db.session.add(unit)
     db.session.flush()
     g.pop("unit_children", None)
+    g.pop("units_in_tree_order", None)
     return unit
 
 
@@ -117,7 +120,9 @@ def subtree_ids(unit_id: int) -> set[int]:
 
 
 def units_in_tree_order() -> list[tuple[Unit, int]]:
-    """Return every unit with its depth, parents before children."""
+    """Return every unit with its depth, parents before children (read once per request)."""
+    if "units_in_tree_order" in g:
+        return g.units_in_tree_order
     units = list(db.session.scalars(select(Unit).order_by(Unit.code)))
     by_parent: dict[int | None, list[Unit]] = {}
     for unit in units:
@@ -130,6 +135,7 @@ def units_in_tree_order() -> list[tuple[Unit, int]]:
             walk(unit.id, depth + 1)
 
     walk(None, 0)
+    g.units_in_tree_order = ordered
     return ordered
 
 
@@ -311,12 +317,14 @@ def revoke_tokens(user: User) -> int:
 
 def user_for_token(token: str) -> User | None:
     """Return the active user of a live, unexpired token, or None."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token))
+                            .options(joinedload(ApiToken.user).joinedload(User.unit)))
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now \
             or not row.user.active or row.user.locked_at is not None:
         return None
-    row.last_used_at = now
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_EVERY:
+        row.last_used_at = now  # minute precision: not a write on every call
     return row.user
 
 

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
 
 from wanted import timeutil
 from wanted.audit import services as audit
@@ -101,14 +101,7 @@ def unit_stats(unit: Unit, period: Period, campaign: Campaign | None = None,
         "from": period.start.isoformat() if period.start else None,
         "to": period.end.isoformat() if period.end else None,
         "by_status": by_status,
-        "special_outstanding": _count(select(func.count(WantedPerson.id)).where(
-            WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
-            WantedPerson.danger_class == "special")),
-        "attempts": _count(_in_period(ArrestAttempt, ArrestAttempt.attempted_at, scope, period)),
-        "outreach": _count(_in_period(OutreachContact, OutreachContact.contacted_at, scope,
-                                      period)),
-        "arrests": _results(scope, period, "arrested"),
-        "surrenders": _results(scope, period, "surrendered"),
+        **_counts(scope, period),
         "quiet_days": quiet_days,
         "quiet_30d": len(quiet),
         "quiet": [{"id": p.id, "full_name": p.full_name, "unit": p.unit.code,
@@ -149,6 +142,22 @@ def deadline_figures(scope: set[int], period: Period) -> dict:
     }
 
 
+def _counts(scope: set[int], period: Period) -> dict[str, int]:
+    """Count the headline figures of the units in one statement (a subquery each)."""
+    queries = {
+        "special_outstanding": select(func.count(WantedPerson.id)).where(
+            WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+            WantedPerson.danger_class == "special"),
+        "attempts": _in_period(ArrestAttempt, ArrestAttempt.attempted_at, scope, period),
+        "outreach": _in_period(OutreachContact, OutreachContact.contacted_at, scope, period),
+        "arrests": _results_query(scope, period, "arrested"),
+        "surrenders": _results_query(scope, period, "surrendered"),
+    }
+    row = db.session.execute(select(*(query.scalar_subquery().label(name)
+                                      for name, query in queries.items()))).one()
+    return {name: getattr(row, name) or 0 for name in queries}
+
+
 def _count(query) -> int:
     return db.session.scalar(query) or 0
 
@@ -158,10 +167,10 @@ def _in_period(model, column, scope: set[int], period: Period):
             .where(WantedPerson.unit_id.in_(scope), *period.where(column)))
 
 
-def _results(scope: set[int], period: Period, status: str) -> int:
-    return _count(select(func.count(StatusChange.id)).where(
+def _results_query(scope: set[int], period: Period, status: str):
+    return select(func.count(StatusChange.id)).where(
         StatusChange.unit_id.in_(scope), StatusChange.to_status == status,
-        *period.where(StatusChange.changed_at)))
+        *period.where(StatusChange.changed_at))
 
 
 def _status_by_unit(scope: set[int]) -> dict[int, dict[str, int]]:
@@ -195,7 +204,7 @@ def quiet_cases(scope: set[int], quiet_days: int) -> list[WantedPerson]:
         select(WantedPerson).where(WantedPerson.unit_id.in_(scope),
                                    WantedPerson.status == "wanted",
                                    WantedPerson.last_activity_at < cutoff)
-        .options(selectinload(WantedPerson.unit), selectinload(WantedPerson.officer))
+        .options(joinedload(WantedPerson.unit), joinedload(WantedPerson.officer))
         .order_by(WantedPerson.last_activity_at, WantedPerson.id)))
 
 
@@ -225,7 +234,7 @@ def officer_load(scope: set[int], today: date) -> list[dict]:
     load: dict[int, dict] = {}
     officers = db.session.scalars(select(User).where(
         User.unit_id.in_(scope), User.role.in_(("officer", "supervisor")), User.active)
-        .options(selectinload(User.unit)))
+        .options(joinedload(User.unit)))
     for user in officers:
         load[user.id] = _officer_row(user)
     assigned = db.session.execute(
@@ -234,15 +243,14 @@ def officer_load(scope: set[int], today: date) -> list[dict]:
                WantedPerson.officer_id.is_not(None)).group_by(WantedPerson.officer_id))
     for officer_id, count in assigned:
         _row(load, officer_id)["wanted_assigned"] = count
-    for model in (OutreachContact, ArrestAttempt, Tip):
-        owner = model.logged_by_id if model is Tip else model.officer_id
-        overdue = db.session.execute(
-            select(owner, func.count(model.id)).join(model.person)
-            .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
-                   model.follow_up_on < today, model.follow_up_done.is_(False))
-            .group_by(owner))
-        for officer_id, count in overdue:
-            _row(load, officer_id)["overdue_followups"] += count
+    owners = {OutreachContact: OutreachContact.officer_id,
+              ArrestAttempt: ArrestAttempt.officer_id, Tip: Tip.logged_by_id}
+    overdue = [select(owner, func.count(model.id)).join(model.person)
+               .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+                      model.follow_up_on < today, model.follow_up_done.is_(False))
+               .group_by(owner) for model, owner in owners.items()]
+    for officer_id, count in db.session.execute(union_all(*overdue)):
+        _row(load, officer_id)["overdue_followups"] += count
     return sorted(load.values(), key=lambda r: (-r["overdue_followups"], -r["wanted_assigned"],
                                                  r["officer"]))
 
@@ -259,25 +267,37 @@ def _row(load: dict[int, dict], user_id: int) -> dict:
 
 
 def running_campaigns(today: date) -> list[Campaign]:
-    """Return the campaigns under way today."""
+    """Return the campaigns under way today, with their targets and the targets' units."""
     return list(db.session.scalars(select(Campaign).where(
-        Campaign.starts_on <= today, Campaign.ends_on >= today).order_by(Campaign.starts_on)))
+        Campaign.starts_on <= today, Campaign.ends_on >= today).order_by(Campaign.starts_on)
+        .options(selectinload(Campaign.targets).joinedload(CampaignTarget.unit))))
 
 
 def campaign_progress(campaign: Campaign, scope: set[int] | None = None) -> dict:
     """Count arrests and surrenders in the campaign period against each unit's targets."""
     period = Period(campaign.starts_on, campaign.ends_on)
+    targets = [target for target in sorted(campaign.targets, key=lambda t: t.unit.code)
+               if scope is None or target.unit_id in scope]
+    units = {target.unit_id: auth.subtree_ids(target.unit_id) for target in targets}
+    # One statement for every target: results per unit, summed over each target's subtree.
+    results: dict[tuple[int, str], int] = {}
+    if targets:
+        for unit_id, status, count in db.session.execute(
+                select(StatusChange.unit_id, StatusChange.to_status, func.count(StatusChange.id))
+                .where(StatusChange.unit_id.in_(set().union(*units.values())),
+                       StatusChange.to_status.in_(RESULTS),
+                       *period.where(StatusChange.changed_at))
+                .group_by(StatusChange.unit_id, StatusChange.to_status)):
+            results[unit_id, status] = count
     rows = []
-    for target in sorted(campaign.targets, key=lambda t: t.unit.code):
-        if scope is not None and target.unit_id not in scope:
-            continue
-        units = auth.subtree_ids(target.unit_id)
+    for target in targets:
+        done = {status: sum(results.get((unit_id, status), 0) for unit_id in units[target.unit_id])
+                for status in RESULTS}
         rows.append({
             "unit": target.unit.code, "name": target.unit.name,
-            "arrests_target": target.arrests_target,
-            "arrests": _results(units, period, "arrested"),
+            "arrests_target": target.arrests_target, "arrests": done["arrested"],
             "surrenders_target": target.surrenders_target,
-            "surrenders": _results(units, period, "surrendered")})
+            "surrenders": done["surrendered"]})
     return {"id": campaign.id, "name": campaign.name,
             "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
             "targets": rows}

@@ -21,10 +21,11 @@ from wanted.auth import services as auth
 from wanted.auth.session import roles_required
 from wanted.auth.views import attach_errors
 from wanted.errors import ValidationFailed
-from wanted.extensions import db
+from wanted.extensions import commit_for_reading, db
 from wanted.oversight import exports, services
 from wanted.oversight.forms import CampaignForm
 from wanted.pursuit import services as pursuit
+from wanted.pursuit.views import banner_hits
 from wanted.registry import services as registry
 
 bp = Blueprint("oversight", __name__)
@@ -52,9 +53,11 @@ def dashboard_figures() -> tuple[dict, dict]:
 def dashboard():
     stats, chosen = dashboard_figures()
     audit.record("stats.view", object_type="unit", object_id=stats["unit"])
-    db.session.commit()
-    return render_template("oversight/dashboard.html", stats=stats, **chosen,
-                           units=visible_units(), campaigns=services.list_campaigns())
+    units, campaigns = visible_units(), services.list_campaigns()
+    banner_hits()
+    commit_for_reading()  # everything the page shows is read: the template queries nothing
+    return render_template("oversight/dashboard.html", stats=stats, **chosen, units=units,
+                           campaigns=campaigns)
 
 
 def visible_units() -> list[tuple[str, str]]:
