@@ -6,8 +6,6 @@ areas' selects join in one UNION ALL. Each area names which of its fields sit in
 `decode` turns a row back into the entry dict the pages and the API show.
 """
 
-from collections.abc import Iterable
-
 from sqlalchemy import (
     Boolean,
     ColumnElement,
@@ -24,12 +22,10 @@ from sqlalchemy import (
     null,
     select,
     type_coerce,
-    union_all,
 )
 from sqlalchemy.orm import aliased
 
 from wanted.auth.models import User
-from wanted.extensions import db
 
 # The generic slots and their types; a kind leaves the slots it does not use NULL.
 SLOTS = {"t1": Text, "t2": Text, "t3": Text, "t4": Text, "t5": Text, "d1": Date,
@@ -60,11 +56,6 @@ def entry_select(kind: str, entry_id, at, user, source, fields: dict[str, Column
 def user_alias():
     """Return a fresh alias of the users table (one per joined role)."""
     return aliased(User)
-
-
-def read(selects: Iterable[Select]) -> list:
-    """Run the kinds' selects as one statement and return its rows."""
-    return list(db.session.execute(union_all(*selects)))
 
 
 def decode(row, keys: dict[str, str]) -> dict:

@@ -148,7 +148,7 @@ def publication_json(person: WantedPerson) -> dict:
             "notice": public_card(notice) if notice else None}
 
 
-def timeline_selects(person_id: int) -> list:
+def timeline_selects(person_id) -> list:
     """Select the person's publications and withdrawals in the shared timeline layout.
 
     A publication also carries what the person page's notice panel shows of a live notice

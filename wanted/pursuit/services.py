@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import contains_eager, join, joinedload, outerjoin, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -354,8 +355,15 @@ def timeline(person: WantedPerson) -> list[dict]:
 
 def timeline_rows(person_id: int) -> list:
     """Read every kind of timeline entry of a person in one statement."""
-    return layout.read([*_selects(person_id), *publication.timeline_selects(person_id),
-                          *validation.timeline_selects(person_id)])
+    return list(db.session.execute(_timeline_statement(), {"timeline_person": person_id}))
+
+
+@cache
+def _timeline_statement():
+    # Built once: a UNION of nine aliased selects costs more to build than to run.
+    person_id = bindparam("timeline_person")
+    return union_all(*_selects(person_id), *publication.timeline_selects(person_id),
+                     *validation.timeline_selects(person_id))
 
 
 def timeline_entries(rows: list) -> list[dict]:
@@ -394,7 +402,7 @@ def _fields(kind: str, model, **extra) -> dict:
             for key, slot in KEYS[kind].items()}
 
 
-def _selects(person_id: int) -> list:
+def _selects(person_id) -> list:
     outreach_by, attempt_by, tip_by, handler, status_by, reviewer = (
         layout.user_alias() for _ in range(6))
     return [

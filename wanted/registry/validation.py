@@ -103,7 +103,7 @@ def overdue_validation_count(scope: set[int], now: datetime) -> int:
         _overdue_query(scope, now).subquery())) or 0
 
 
-def timeline_selects(person_id: int) -> list:
+def timeline_selects(person_id) -> list:
     """Select the person's validations in the shared timeline layout."""
     by = timeline.user_alias()
     return [timeline.entry_select(
