@@ -49,6 +49,7 @@ class Config:
     MATCH_INLINE_SLOTS = 1
     MATCH_SLOT_WAIT = 10  # seconds a request waits for a slot before answering 503
     MATCH_PENDING_TIMEOUT = 600  # seconds after which a queued search nobody finished fails
+    DUPLICATE_CHECK_WAIT = 10  # seconds a request waits for a worker's duplicate check (queued)
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
     RQ_QUEUE = "wanted"
@@ -74,6 +75,7 @@ class Config:
     RETENTION_FIELD_PHOTO_DAYS = 180  # field photos of face searches, with their faces
 
     PER_PAGE = 25
+    EXPORT_MAX_ROWS = 50_000  # persons one registry export may hold; more: narrow the filters
     QUIET_DAYS = 30
     DEMO_SEED_ON_START = False
 
