@@ -49,6 +49,7 @@ class Config:
     MATCH_INLINE_SLOTS = 1
     MATCH_SLOT_WAIT = 10  # seconds a request waits for a slot before answering 503
     MATCH_PENDING_TIMEOUT = 600  # seconds after which a queued search nobody finished fails
+    DUPLICATE_CHECK_WAIT = 10  # seconds a request waits for a worker's duplicate check (queued)
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
     RQ_QUEUE = "wanted"

@@ -1,4 +1,7 @@
-"""Every process keeps the gallery in step: changes made through one are seen by another."""
+"""Every process keeps the gallery in step: changes made through one are seen by another.
+
+The changes are those of issue 10: add a photo, delete it, reindex, close the case, reopen it.
+"""
 
 import pytest
 import requests
@@ -63,6 +66,12 @@ def test_a_second_process_sees_every_gallery_change_of_the_first(
                                  timeout=30)
         assert response.status_code == 200, response.text[:2000]
         assert candidates(second, officer) == []
+
+        response = requests.post(f"{first}/api/v1/persons/{person.id}/status", headers=supervisor,
+                                 json={"status": "wanted", "reason": "quyết định bị thu hồi"},
+                                 timeout=30)
+        assert response.status_code == 200, response.text[:2000]
+        assert candidates(second, officer) == [person.id]
 
 
 def test_a_removed_photo_leaves_the_page_and_only_its_unit_may_remove_it(

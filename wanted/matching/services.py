@@ -62,6 +62,12 @@ class EngineBusy(ServiceError):
     status, code = 503, "busy"
 
 
+class DuplicateCheckUnavailable(ServiceError):
+    """No search worker answered a registry photo's duplicate check in time; nothing was stored."""
+
+    status, code = 503, "duplicate_check_unavailable"
+
+
 def thresholds() -> dict:
     """Return the bands and calibration figures in force (config overrides the distance bands)."""
     override = current_app.config.get("MATCH_THRESHOLDS") or {}
@@ -276,7 +282,7 @@ def stage_for_confirmation(check: PhotoCheck, person: WantedPerson) -> dict:
     checked = check.checked
     return {"person": person.id, "staged": photo_store().stage(checked.data),
             "sha256": checked.sha256, "width": checked.width, "height": checked.height,
-            "format": checked.source_format,
+            "format": checked.source_format, "duplicates": check.duplicates,
             "faces": [{"box": list(face.box), "model": face.model, "quality": face.quality,
                        "encoding": base64.b64encode(
                            np.asarray(face.encoding, "<f4").tobytes()).decode()}
@@ -284,7 +290,11 @@ def stage_for_confirmation(check: PhotoCheck, person: WantedPerson) -> dict:
 
 
 def confirmed_check(actor: User, person: WantedPerson, pending: dict) -> PhotoCheck:
-    """Return the check of a staged photo the officer confirmed; each staging is used once."""
+    """Return the check of a staged photo the officer confirmed; each staging is used once.
+
+    The possible duplicates are those the officer was shown and confirmed over (the signed
+    pending upload carries them): they are what the audit event records.
+    """
     registry.ensure_can_work_on(actor, person, "photo.add")
     data = photo_store().staged(pending["staged"])
     if data is None or hashlib.sha256(data).hexdigest() != pending["sha256"]:
@@ -295,17 +305,34 @@ def confirmed_check(actor: User, person: WantedPerson, pending: dict) -> PhotoCh
     faces = [engine.DetectedFace(tuple(face["box"]), np.frombuffer(
         base64.b64decode(face["encoding"]), "<f4").copy(), face["model"], face["quality"])
         for face in pending["faces"]]
-    return PhotoCheck(checked, faces, possible_duplicates(faces, exclude=person.id),
+    return PhotoCheck(checked, faces, list(pending.get("duplicates", [])),
                       staged=pending["staged"])
 
 
 def possible_duplicates(faces: list[engine.DetectedFace], exclude: int) -> list[dict]:
-    """List other persons within the 'possible' band of any face, nearest first."""
+    """List other persons within the 'possible' band of any face, nearest first.
+
+    Where searches go through the queue (production), web processes hold no gallery: a search
+    worker, which keeps it warm, answers the look-up while the request waits (tasks.py).
+    """
+    if not faces or gallery_is_empty():
+        return []
+    encodings = [np.asarray(face.encoding, "<f4").tobytes() for face in faces]
+    from wanted.matching import tasks
+
+    if tasks.uses_queue():
+        release_transaction()  # hold no transaction open while waiting for the worker
+        return tasks.duplicates_from_worker(encodings, exclude)
+    return duplicates_in_gallery(encodings, exclude)
+
+
+def duplicates_in_gallery(encodings: list[bytes], exclude: int) -> list[dict]:
+    """Search this process's gallery for persons other than `exclude` near any encoding."""
     limit = thresholds()["possible"]
     gallery = current_gallery()
     best: dict[int, float] = {}
-    for face in faces:
-        for hit in gallery.search(face.encoding, k=current_app.config["MATCH_K"] + 1,
+    for encoding in encodings:
+        for hit in gallery.search(encoding, k=current_app.config["MATCH_K"] + 1,
                                   max_distance=limit):
             if hit.person_id != exclude:
                 best[hit.person_id] = min(best.get(hit.person_id, 9.0), hit.distance)
@@ -664,10 +691,12 @@ def review_candidate(actor: User, search: MatchSearch, face_index: int, person_i
                               "object_id": search.id,
                               "details": {"face": face_index, "person": person_id,
                                           "decision": decision}})
-    review = MatchReview(candidate=candidate, decision=decision, note=note,
-                         reviewer=actor)
-    if decision == "candidate":
-        review.tip_id = tip_from_review(actor, search, candidate, note).id
+    # The tip first: creating it flushes, and a review attached to its candidate but not yet
+    # in the session would be skipped by that flush.
+    tip_id = tip_from_review(actor, search, candidate, note).id if decision == "candidate" \
+        else None
+    review = MatchReview(candidate=candidate, decision=decision, note=note, reviewer=actor,
+                         tip_id=tip_id)
     db.session.add(review)
     db.session.flush()
     audit.record("match.review", actor=actor, object_type="match", object_id=search.id,

@@ -4,8 +4,9 @@ import logging
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import gettext as _
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Callback, Queue, SimpleWorker
+from rq.results import Result
 
 from wanted.auth.models import User
 from wanted.errors import ServiceError
@@ -23,6 +24,12 @@ def search_queue() -> Queue:
     """Return the RQ queue that workers listen on."""
     config = current_app.config
     return Queue(config["RQ_QUEUE"], connection=Redis.from_url(config["REDIS_URL"]))
+
+
+def checks_queue() -> Queue:
+    """Return the queue of quick gallery look-ups a request waits for; workers serve it first."""
+    config = current_app.config
+    return Queue(f"{config['RQ_QUEUE']}-checks", connection=Redis.from_url(config["REDIS_URL"]))
 
 
 def submit(actor: User, data: bytes, purpose: str | None, case_ref: str | None) -> MatchSearch:
@@ -65,6 +72,38 @@ def run_queued_search(search_id: int) -> str:
         return "skipped" if search is None else search.status
 
 
+def duplicates_from_worker(encodings: list[bytes], exclude: int) -> list[dict]:
+    """Ask a search worker (it holds the gallery) for a photo's possible duplicates, and wait.
+
+    The look-up takes about a millisecond once a worker is free; the request waits at most
+    DUPLICATE_CHECK_WAIT seconds, then refuses with 503 (nothing is stored) rather than build a
+    gallery in the web process.
+    """
+    wait = max(1, round(current_app.config["DUPLICATE_CHECK_WAIT"]))
+    try:
+        # A job nobody started within the wait expires (ttl): no worker runs it for no one.
+        job = checks_queue().enqueue(find_duplicates, encodings, exclude, ttl=wait,
+                                     result_ttl=60, failure_ttl=600, job_timeout=JOB_TIMEOUT)
+        result = job.latest_result(timeout=wait)
+    except RedisError:
+        log.exception("the duplicate check could not be queued")
+        result = None
+    if result is None or result.type != Result.Type.SUCCESSFUL:
+        raise services.DuplicateCheckUnavailable(_(
+            "The duplicate check of this photo could not run: no search worker answered in "
+            "time. The photo was not added. Please try again in a moment."))
+    return result.return_value
+
+
+def find_duplicates(encodings: list[bytes], exclude: int) -> list[dict]:
+    """Look a photo's encodings up in this worker's gallery (a job of the checks queue)."""
+    app = current_app._get_current_object() if has_app_context() else _worker_app()
+    with app.app_context():
+        found = services.duplicates_in_gallery(encodings, exclude)
+        db.session.rollback()  # it only read: end the transaction
+        return found
+
+
 def fail(search_id: int, reason: str) -> str:
     """Roll back a search's partial work and store it as failed with the reason."""
     db.session.rollback()
@@ -88,9 +127,10 @@ def work(burst: bool = False) -> None:
     services.current_gallery()
     db.session.commit()
     # SimpleWorker runs each job here instead of in a forked child: the app, the face models
-    # and the gallery are built once, not per search.
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst,
-                                                            with_scheduler=False)
+    # and the gallery are built once, not per search. The checks queue comes first: a web
+    # request is waiting for each of its jobs.
+    SimpleWorker([checks_queue(), queue], connection=queue.connection).work(
+        burst=burst, with_scheduler=False)
 
 
 _APP: Flask | None = None

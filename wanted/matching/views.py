@@ -150,7 +150,7 @@ def add_photo(person_id: int):
     if form.validate_on_submit():
         try:
             check = services.check_registry_photo(current_user, person, form.photo.data.read())
-        except services.PhotoRejected as err:
+        except (services.PhotoRejected, services.DuplicateCheckUnavailable) as err:
             form.photo.errors = [err.message]
             return render_template("matching/add_photo.html", form=form, person=person), \
                 err.status
