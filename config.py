@@ -75,6 +75,7 @@ class Config:
     RETENTION_FIELD_PHOTO_DAYS = 180  # field photos of face searches, with their faces
 
     PER_PAGE = 25
+    EXPORT_MAX_ROWS = 50_000  # persons one registry export may hold; more: narrow the filters
     QUIET_DAYS = 30
     DEMO_SEED_ON_START = False
 

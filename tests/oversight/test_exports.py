@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from wanted.text import fold
+
 
 def read(response, fmt: str) -> list[list[str]]:
     assert response.status_code == 200
@@ -105,3 +107,88 @@ def test_registry_xlsx_has_names_real_dates_widths_frozen_header_and_a_descripti
     assert "Off_A" in row  # the officer's name, not the username
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width >= 12
+
+
+def test_registry_csv_is_streamed_in_batches_in_the_page_order(app, client, province,
+                                                               make_person, login, monkeypatch):
+    from wanted.oversight import exports
+
+    monkeypatch.setattr(exports, "BATCH_ROWS", 2)
+    names = ["Vũ Văn An", "Đặng Thị Bích", "Lê Văn Cường", "Phạm Thị Dung", "Hồ Văn Em"]
+    for name in names:
+        make_person("off_a", full_name=name, charges=["173"])
+    login("chief")
+    response = client.get("/registry/export.csv?sort=name")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="danh-sach-truy-na-')
+    pieces = iter(response.response)
+    header, first = next(pieces), next(pieces)
+    assert header.startswith("\ufeff".encode()) and first.decode().count("\n") == 2
+    # Half-read, the download holds no transaction: another request can still write (on SQLite
+    # a held transaction would keep the write lock until the download ends).
+    make_person("off_a", full_name="Ngô Văn Giang")
+    rows = list(csv.reader(io.StringIO(
+        b"".join([header, first, *pieces]).decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == sorted(names, key=fold)
+    assert all("Điều 173 – Trộm cắp tài sản" in row[6] for row in rows[1:])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_above_the_cap_is_refused_naming_the_count(app, client, province, make_person,
+                                                             login, fmt):
+    from sqlalchemy import select
+
+    from wanted.audit.models import AuditEvent
+    from wanted.extensions import db
+
+    app.config["EXPORT_MAX_ROWS"] = 2
+    for unit in ("A", "A", "B"):
+        make_person("off_p", unit=unit)
+    login("chief")
+    client.get("/lang/en")
+    response = client.get(f"/registry/export.{fmt}?status=wanted", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.request.path == "/" and response.request.args["status"] == "wanted"
+    assert ("3 persons match these filters, more than the 2 one export may hold. Narrow the "
+            "filters") in page
+    assert len(read(client.get(f"/registry/export.{fmt}?unit=A"), fmt)) == 3  # within: a file
+    with app.app_context():
+        exported = db.session.scalars(select(AuditEvent.details).where(
+            AuditEvent.action == "export.registry")).all()
+    assert [details["rows"] for details in exported] == [2]
+
+
+def test_the_cap_message_follows_the_language(app, client, province, make_person, login):
+    app.config["EXPORT_MAX_ROWS"] = 1
+    make_person("off_p")
+    make_person("off_p")
+    login("chief")
+    page = client.get("/registry/export.csv", follow_redirects=True).get_data(as_text=True)
+    assert "Có 2 đối tượng khớp bộ lọc" in page
+
+
+def test_registry_xlsx_is_sent_as_a_stream_and_opens_with_the_rows(client, province,
+                                                                   make_person, login,
+                                                                   monkeypatch):
+    import datetime as dt
+
+    from wanted.oversight import exports
+
+    monkeypatch.setattr(exports, "BATCH_ROWS", 2)
+    for index in range(5):
+        make_person("off_a", full_name=f"Trịnh Văn {'ABCDE'[index]}",
+                    birth_date=f"199{index}-01-0{index + 1}")
+    login("off_a")
+    client.get("/lang/en")
+    response = client.get("/registry/export.xlsx?q=trinh&sort=-name")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=danh-sach-")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("ID", "Full name", "Aliases", "Sex", "Born")
+    assert [row[1] for row in rows[1:]] == [f"Trịnh Văn {c}" for c in "EDCBA"]
+    assert rows[1][4] == dt.datetime(1994, 1, 5) and rows[5][4] == dt.datetime(1990, 1, 1)
+    assert sheet.cell(row=2, column=5).number_format == "DD/MM/YYYY"
+    assert sheet.cell(row=1, column=1).font.bold and sheet.freeze_panes == "A2"

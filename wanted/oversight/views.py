@@ -11,8 +11,11 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
+    stream_with_context,
     url_for,
 )
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,17 +85,37 @@ def registry_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     filters = registry.parse_filters(request.args, current_app.config["PER_PAGE"])
-    table = exports.registry_table(current_user, filters)
+    try:
+        export = exports.registry_export(current_user, filters,
+                                         current_app.config["EXPORT_MAX_ROWS"])
+    except exports.TooManyRows as err:
+        db.session.rollback()
+        flash(_("%(count)s persons match these filters, more than the %(limit)s one export may "
+                "hold. Narrow the filters (status, unit, charge, class, year of birth or name) "
+                "and export again.", count=format_number(err.count),
+                limit=format_number(err.limit)), "danger")
+        return redirect(url_for("registry.index", **request.args.to_dict()))
     db.session.commit()
-    return download(table, fmt, "-".join(
-        ["danh-sach-truy-na", filters.status or "", filters.unit or "",
-         pursuit.local_today().isoformat()]).replace("--", "-").replace("--", "-"))
+    name = "-".join(["danh-sach-truy-na", filters.status or "", filters.unit or "",
+                     pursuit.local_today().isoformat()]).replace("--", "-").replace("--", "-")
+    rows = exports.registry_rows(export.ids)
+    if fmt == "csv":
+        return Response(stream_with_context(exports.csv_chunks(export.header, rows)),
+                        mimetype=exports.FORMATS[fmt], headers=attachment(f"{name}.csv"))
+    return send_file(exports.xlsx_file(export.title, export.header, rows),
+                     mimetype=exports.FORMATS[fmt], as_attachment=True,
+                     download_name=f"{name}.xlsx")
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """Return the header that makes the browser save the response as a file."""
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 def download(table: exports.Table, fmt: str, name: str) -> Response:
     """Answer with the table as a file to save."""
-    return Response(exports.render(table, fmt), mimetype=exports.FORMATS[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return Response(exports.render(table, fmt), mimetype=exports.FORMATS[fmt],
+                    headers=attachment(f"{name}.{fmt}"))
 
 
 @bp.route("/campaigns")
