@@ -107,6 +107,8 @@ def test_without_a_worker_the_photo_is_refused_with_the_reason_and_nothing_is_st
     response = enrol(client, headers, newcomer.id, "obama/4.jpg")
     assert response.status_code == 503
     assert response.json["error"]["code"] == "duplicate_check_unavailable"
+    document = client.get("/api/v1/openapi.json").json
+    assert "503" in document["paths"]["/api/v1/persons/{person_id}/photos"]["post"]["responses"]
     login("off_a")
     client.get("/lang/en")
     page = client.post(f"/persons/{newcomer.id}/photos/new", data={
