@@ -140,6 +140,28 @@ def test_follow_ups_are_coloured_and_labelled_by_due_state(client, app, province
     assert "done" in follow_up_of(page, "hẹn đã xong")
 
 
+
+def test_a_closed_cases_follow_ups_are_no_longer_due(client, app, province, make_person, login,
+                                                     token):
+    person = make_person("off_a", unit="A")
+    with app.app_context():
+        today = services.local_today()
+    login("off_a")
+    log_followups(client, token, person.id, today)
+    login("sup_a")
+    assert client.post(f"/persons/{person.id}/status",
+                       data={**CLOSE, "status": "arrested"}).status_code == 302
+    page = client.get(f"/persons/{person.id}").get_data(as_text=True)
+    for note in ("hẹn đã qua", "hẹn hôm nay", "hẹn ngày mai"):
+        line = follow_up_of(page, note)
+        assert 'data-state="moot"' in line and "text-muted" in line
+        assert "không còn phải làm: hồ sơ đã đóng" in line
+        assert "quá hạn" not in line and "text-danger" not in line and "hôm nay" not in line
+    assert 'data-state="done"' in follow_up_of(page, "hẹn đã xong")
+    client.get("/lang/en")
+    page = client.get(f"/persons/{person.id}").get_data(as_text=True)
+    assert "no longer due: the case is closed" in follow_up_of(page, "hẹn đã qua")
+
 class LateEvening(datetime):
     """20:36 UTC on 29 November 2025: already 03:36 on 30 November in Hồ Chí Minh City."""
 

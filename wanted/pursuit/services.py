@@ -367,12 +367,16 @@ def minute_of(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def follow_up_state(on: date | None, done: bool, today: date) -> str | None:
-    """Say where a follow-up stands: done, overdue, due today or later (None without one)."""
+def follow_up_state(on: date | None, done: bool, today: date,
+                    closed: bool = False) -> str | None:
+    """Say where a follow-up stands: done, moot (its case is closed), overdue, due today or
+    later (None without one)."""
     if on is None:
         return None
     if done:
         return "done"
+    if closed:
+        return "moot"
     return "overdue" if on < today else "today" if on == today else "later"
 
 
