@@ -29,7 +29,10 @@ def models() -> ModuleType:
     import face_recognition
 
     # Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
-    # photo intake must refuse truncated files, so it is turned off again.
+    # photo intake must refuse truncated files, so it is turned off again. While the models
+    # load, another thread of the same process decoding a photo would see the flag on: no
+    # production process has such a thread (gunicorn sync workers serve one request at a time,
+    # a search worker loads the models before its first job).
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     return face_recognition
 
