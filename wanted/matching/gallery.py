@@ -94,6 +94,7 @@ def _faiss() -> ModuleType:
 
     return faiss
 
+
 class _IvfIndex:
     """Approximate nearest faces through a FAISS IVF-PQ fast-scan index re-ranked exactly."""
 
