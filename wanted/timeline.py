@@ -29,7 +29,7 @@ from wanted.auth.models import User
 
 # The generic slots and their types; a kind leaves the slots it does not use NULL.
 SLOTS = {"t1": Text, "t2": Text, "t3": Text, "t4": Text, "t5": Text, "d1": Date,
-         "b1": Boolean, "n1": Integer, "n2": Integer, "f1": Float}
+         "b1": Boolean, "n1": Integer, "n2": Integer, "f1": Float, "w1": DateTime}
 
 
 def who(user) -> tuple[ColumnElement, ColumnElement]:

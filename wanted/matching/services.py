@@ -2,21 +2,24 @@
 
 import base64
 import hashlib
+import json
 import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import String, Text, cast, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Load, joinedload
+from sqlalchemy.orm import Load, joinedload, outerjoin
 
+from wanted import timeline
 from wanted.audit import services as audit
+from wanted.audit.models import AuditEvent
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
@@ -440,7 +443,7 @@ def primary_photos_of(search: MatchSearch) -> dict[int, int]:
 
 def with_photos() -> Load:
     """Return the loader option that reads a person's registry photos with the person."""
-    return joinedload(WantedPerson.registry_photos)
+    return joinedload(WantedPerson.registry_photos).joinedload(Photo.added_by)
 
 
 def person_photos(person_id: int) -> list[Photo]:
@@ -448,6 +451,50 @@ def person_photos(person_id: int) -> list[Photo]:
     return list(db.session.scalars(
         select(Photo).where(Photo.person_id == person_id, Photo.kind == "registry")
         .order_by(Photo.is_primary.desc(), Photo.id.desc())))
+
+
+# Audited actions that add or remove a person's registry photos.
+PHOTO_EVENTS = ("photo.add", "photo.delete", "retention.person_photos")
+
+
+def timeline_selects(person_id) -> list:
+    """Select the audited additions and removals of the person's photos (timeline layout)."""
+    actor = timeline.user_alias()
+    return [timeline.entry_select(
+        "photo_event", AuditEvent.id, AuditEvent.at, actor,
+        outerjoin(AuditEvent, actor, AuditEvent.actor_id == actor.id),
+        {"t1": AuditEvent.action, "t5": cast(AuditEvent.details, Text)},
+        AuditEvent.object_type == "person", AuditEvent.object_id == cast(person_id, String),
+        AuditEvent.action.in_(PHOTO_EVENTS), AuditEvent.outcome == "ok")]
+
+
+def timeline_entries(person: WantedPerson, rows: list) -> list[dict]:
+    """Return each registry photo of the person added, and each removed, as timeline entries.
+
+    Kept photos are the person's (loaded with them on the person page); a removed photo's row
+    is gone, so its addition and removal are read from the audit log (the timeline's rows).
+    """
+    photos = person.registry_photos
+    entries = [_photo_entry(p.id, "added", p.added_at, p.added_by.username if p.added_by
+                            else None, p.added_by.display_name if p.added_by else "")
+               for p in photos]
+    kept = {p.id for p in photos}
+    for row in sorted((r for r in rows if r.kind == "photo_event"), key=lambda r: r.id):
+        details = json.loads(row.t5 or "{}")
+        if row.t1 == "retention.person_photos":
+            entries.extend(_photo_entry(photo_id, "retention", row.at, row.by, row.by_name)
+                           for photo_id in details.get("photos", []))
+        elif row.t1 != "photo.add" or details.get("photo") not in kept:
+            action = "added" if row.t1 == "photo.add" else "removed"
+            entries.append(_photo_entry(details.get("photo") or 0, action, row.at, row.by,
+                                        row.by_name))
+    return entries
+
+
+def _photo_entry(photo_id: int, action: str, at: datetime, by: str | None,
+                 by_name: str) -> dict:
+    return {"kind": "photo", "id": photo_id, "action": action, "at": at, "by": by,
+            "by_name": by_name or ""}
 
 
 # --- match searches ---------------------------------------------------------------------------

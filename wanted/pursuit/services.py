@@ -25,6 +25,7 @@ from wanted.pursuit.models import (
     Tip,
 )
 from wanted.pursuit.schemas import AttemptInput, OutreachInput, StatusInput, TipInput
+from wanted.registry import services as registry
 from wanted.registry import validation
 from wanted.registry.models import WantedPerson
 from wanted.registry.services import ensure_can_work_on
@@ -348,9 +349,41 @@ def complete_followup(actor: User, kind: str, record_id: int) -> None:
                  details={"kind": kind, "record_id": record_id})
 
 
-def timeline(person: WantedPerson) -> list[dict]:
-    """Return everything done on the person, newest first, each entry with kind, at and by."""
-    return timeline_entries(timeline_rows(person.id))
+def timeline(person: WantedPerson, rows: list | None = None) -> list[dict]:
+    """Return everything done on the person, newest first, each entry with kind, at and by.
+
+    `rows` are the person's timeline rows if already read (`timeline_rows`); the registration
+    and the kept photos come from the person (loaded with it on the person page).
+    """
+    rows = timeline_rows(person.id) if rows is None else rows
+    entries = [*timeline_entries(rows), *matching.timeline_entries(person, rows),
+               *registry.timeline_entries(person)]
+    return sorted(entries, key=_happened, reverse=True)
+
+
+def _happened(entry: dict) -> tuple:
+    # Officers type times to the minute; within one minute, the moment each entry was logged
+    # (stamped to the microsecond) is the order in which things really happened.
+    at = entry["at"]
+    return (minute_of(at), entry.get("logged_at", at), at, entry["kind"], entry["id"])
+
+
+def minute_of(moment: datetime) -> datetime:
+    """Return the minute a stored time falls in."""
+    return moment.replace(second=0, microsecond=0)
+
+
+def follow_up_state(on: date | None, done: bool, today: date,
+                    closed: bool = False) -> str | None:
+    """Say where a follow-up stands: done, moot (its case is closed), overdue, due today or
+    later (None without one)."""
+    if on is None:
+        return None
+    if done:
+        return "done"
+    if closed:
+        return "moot"
+    return "overdue" if on < today else "today" if on == today else "later"
 
 
 def timeline_rows(person_id: int) -> list:
@@ -363,25 +396,25 @@ def _timeline_statement():
     # Built once: a UNION of nine aliased selects costs more to build than to run.
     person_id = bindparam("timeline_person")
     return union_all(*_selects(person_id), *publication.timeline_selects(person_id),
-                     *validation.timeline_selects(person_id))
+                     *validation.timeline_selects(person_id),
+                     *matching.timeline_selects(person_id))
 
 
 def timeline_entries(rows: list) -> list[dict]:
-    """Turn timeline rows into entries, newest first."""
+    """Turn the rows of the pursuit, notices and validations into entries."""
     decoders = {**{kind: _decode for kind in KEYS}, "notice": publication.timeline_entry,
                 "validation": validation.timeline_entry}
-    entries = [decoders[row.kind](row) for row in rows]
-    return sorted(entries, key=lambda e: (e["at"], e["kind"], e["id"]), reverse=True)
+    return [decoders[row.kind](row) for row in rows if row.kind in decoders]
 
 
 # Which slot of the shared timeline layout holds each field of a kind (see wanted/timeline.py).
 KEYS = {
-    "outreach": {"contact_name": "t1", "relation": "t2", "channel": "t3", "outcome": "t4",
-                 "notes": "t5", "follow_up_on": "d1", "follow_up_done": "b1"},
-    "attempt": {"location": "t1", "officers": "t2", "outcome": "t4", "notes": "t5",
-                "tip_id": "n1", "follow_up_on": "d1", "follow_up_done": "b1"},
-    "tip": {"source": "t1", "location": "t2", "text": "t5", "status": "t3", "handled_by": "t4",
-            "follow_up_on": "d1", "follow_up_done": "b1"},
+    "outreach": {"logged_at": "w1", "contact_name": "t1", "relation": "t2", "channel": "t3",
+                 "outcome": "t4", "notes": "t5", "follow_up_on": "d1", "follow_up_done": "b1"},
+    "attempt": {"logged_at": "w1", "location": "t1", "officers": "t2", "outcome": "t4",
+                "notes": "t5", "tip_id": "n1", "follow_up_on": "d1", "follow_up_done": "b1"},
+    "tip": {"logged_at": "w1", "source": "t1", "location": "t2", "text": "t5", "status": "t3",
+            "handled_by": "t4", "follow_up_on": "d1", "follow_up_done": "b1"},
     "status": {"from_status": "t1", "to_status": "t2", "reason": "t5", "document_number": "t3",
                "document_date": "d1"},
     "review": {"decision": "t1", "note": "t5", "search_id": "n1", "distance": "f1",
@@ -409,16 +442,19 @@ def _selects(person_id) -> list:
         layout.entry_select(
             "outreach", OutreachContact.id, OutreachContact.contacted_at, outreach_by,
             outerjoin(OutreachContact, outreach_by, OutreachContact.officer_id == outreach_by.id),
-            _fields("outreach", OutreachContact), OutreachContact.person_id == person_id),
+            _fields("outreach", OutreachContact, logged_at=OutreachContact.created_at),
+            OutreachContact.person_id == person_id),
         layout.entry_select(
             "attempt", ArrestAttempt.id, ArrestAttempt.attempted_at, attempt_by,
             outerjoin(ArrestAttempt, attempt_by, ArrestAttempt.officer_id == attempt_by.id),
-            _fields("attempt", ArrestAttempt), ArrestAttempt.person_id == person_id),
+            _fields("attempt", ArrestAttempt, logged_at=ArrestAttempt.created_at),
+            ArrestAttempt.person_id == person_id),
         layout.entry_select(
             "tip", Tip.id, Tip.received_at, tip_by,
             outerjoin(Tip, tip_by, Tip.logged_by_id == tip_by.id)
             .outerjoin(handler, Tip.handled_by_id == handler.id),
-            _fields("tip", Tip, handled_by=handler.username), Tip.person_id == person_id),
+            _fields("tip", Tip, handled_by=handler.username, logged_at=Tip.created_at),
+            Tip.person_id == person_id),
         layout.entry_select(
             "status", StatusChange.id, StatusChange.changed_at, status_by,
             outerjoin(StatusChange, status_by, StatusChange.changed_by_id == status_by.id),

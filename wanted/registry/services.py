@@ -192,12 +192,12 @@ def get_person(person_id: int) -> WantedPerson:
 def view_person(actor: User, person_id: int, *loads) -> WantedPerson:
     """Return the person with what their page shows, and audit that the actor looked.
 
-    The unit, the officer and the charges come in the same statement, and so does whatever
-    other areas ask with `loads` (loader options, e.g. the photos).
+    The unit, the officer, the registering user and the charges come in the same statement,
+    and so does whatever other areas ask with `loads` (loader options, e.g. the photos).
     """
     person = db.session.get(WantedPerson, person_id, options=[
         joinedload(WantedPerson.unit), joinedload(WantedPerson.officer),
-        joinedload(WantedPerson.charges), *loads])
+        joinedload(WantedPerson.created_by), joinedload(WantedPerson.charges), *loads])
     if person is None:
         raise NotFound(_("No such person."))
     audit.record("person.view", actor=actor, object_type="person", object_id=person.id)
@@ -356,6 +356,13 @@ def ensure_can_work_on(actor: User, person: WantedPerson, action: str) -> None:
         raise Forbidden(_("Only officers of the owning unit or above may change this person."),
                         audit={"action": action, "actor": actor, "object_type": "person",
                                "object_id": person.id})
+
+
+def timeline_entries(person: WantedPerson) -> list[dict]:
+    """Return the person's registration, and who made it, as a timeline entry."""
+    by = person.created_by
+    return [{"kind": "registered", "id": person.id, "at": person.created_at,
+             "by": by.username if by else None, "by_name": by.display_name if by else ""}]
 
 
 def apply_changes(person: WantedPerson, clean: dict) -> None:

@@ -100,7 +100,7 @@ def person(person_id: int):
     person = services.view_person(current_user, person_id, with_photos())
     photos = person.registry_photos
     rows = pursuit.timeline_rows(person.id)
-    entries = pursuit.timeline_entries(rows)
+    entries = pursuit.timeline(person, rows)
     page = {"photos": photos, "panel": person_panel(person, entries),
             "np": notice_panel(person, rows, photos), "vs": validation_state(person, entries),
             "can_edit": auth.can_work_on(current_user, person.unit_id),
