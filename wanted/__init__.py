@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from wanted.api.views import bp as api_bp
     from wanted.audit.views import bp as audit_bp
     from wanted.auth.views import bp as auth_bp
+    from wanted.favicon import add_favicon
     from wanted.matching.views import bp as matching_bp
     from wanted.oversight.views import bp as oversight_bp
     from wanted.public.views import bp as publication_bp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, registry_bp, pursuit_bp, matching_bp, oversight_bp, audit_bp, api_bp,
                publication_bp):
         app.register_blueprint(bp)
+    add_favicon(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

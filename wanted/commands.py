@@ -1,16 +1,20 @@
 """Command-line groups: `flask --app wanted db|units|users|demo|faces …`."""
 
+import functools
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command as alembic_command
-from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import AppGroup
 
 from wanted.auth import services as auth
 from wanted.errors import ServiceError
 from wanted.extensions import db
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,9 +24,18 @@ users_cli = AppGroup("users", help="Accounts and API tokens.")
 demo_cli = AppGroup("demo", help="Synthetic demo data.")
 
 
-def alembic_config() -> AlembicConfig:
+@functools.cache
+def _alembic() -> ModuleType:
+    """Import Alembic for the commands that migrate; slow to import, no web process needs it."""
+    import alembic.command
+    import alembic.config
+
+    return alembic
+
+
+def alembic_config() -> "AlembicConfig":
     """Return the Alembic configuration of this repository."""
-    return AlembicConfig(str(ROOT / "alembic.ini"))
+    return _alembic().config.Config(str(ROOT / "alembic.ini"))
 
 
 def upgrade_database(revision: str = "head") -> None:
@@ -30,7 +43,7 @@ def upgrade_database(revision: str = "head") -> None:
     config = alembic_config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        alembic_command.upgrade(config, revision)
+        _alembic().command.upgrade(config, revision)
 
 
 @db_cli.command("upgrade")

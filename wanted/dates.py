@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime, get_locale
 # Stored times are naive UTC; Flask-Babel shows them in BABEL_DEFAULT_TIMEZONE.
 DATE_FORMATS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 TIME_FORMATS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy, HH:mm"}
+SECOND_FORMATS = {"vi": "HH:mm:ss dd/MM/yyyy", "en": "d MMM yyyy, HH:mm:ss"}
 CLOCK_FORMAT = "HH:mm"
 
 
@@ -29,11 +30,17 @@ def show_time(value: datetime | None) -> str:
     return "—" if value is None else format_datetime(value, TIME_FORMATS[_language()])
 
 
+def show_second(value: datetime | None) -> str:
+    """Return a stored UTC time as local date and time to the second, in the user's format."""
+    return "—" if value is None else format_datetime(value, SECOND_FORMATS[_language()])
+
+
 def show_clock(value: datetime | None) -> str:
     """Return the local hour and minute of a stored UTC time."""
     return "—" if value is None else format_datetime(value, CLOCK_FORMAT)
 
 
 def init_dates(app: Flask) -> None:
-    """Give templates the `day`, `moment` and `clock` filters."""
-    app.jinja_env.filters.update(day=show_date, moment=show_time, clock=show_clock)
+    """Give templates the `day`, `moment`, `second` and `clock` filters."""
+    app.jinja_env.filters.update(day=show_date, moment=show_time, second=show_second,
+                                 clock=show_clock)

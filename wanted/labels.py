@@ -12,6 +12,15 @@ STATUS_BADGE = {
     "wanted": "danger", "arrested": "success", "surrendered": "primary",
     "deceased": "secondary", "cancelled": "dark", "withdrawn": "warning",
 }
+# What each status count of the dashboard counts, one line under its figure.
+STATUS_COUNT_NOTE = {
+    "wanted": _l("Wanted persons of your units still at large"),
+    "arrested": _l("Cases closed by an arrest"),
+    "surrendered": _l("Cases closed by the person giving themselves up"),
+    "deceased": _l("Cases closed because the person died"),
+    "cancelled": _l("Cases closed by a decision to stop the pursuit"),
+    "withdrawn": _l("Cases whose wanted decision was revoked"),
+}
 SEX = {"male": _l("Male"), "female": _l("Female"), "unknown": _l("Unknown")}
 DANGER_CLASS = {"normal": _l("Normal"), "special": _l("Special (đặc biệt)")}
 CAUTION_FLAG = {
@@ -48,7 +57,7 @@ def init_labels(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         primary_photo_ids=primary_photo_ids, person_photos=person_photos,
-        STATUS=STATUS, STATUS_BADGE=STATUS_BADGE, SEX=SEX, DANGER_CLASS=DANGER_CLASS,
-        CAUTION_FLAG=CAUTION_FLAG, ROLE=ROLE, CHARGE_CATEGORY=CHARGE_CATEGORY,
-        REVIEW_DECISION=REVIEW_DECISION, BAND=BAND, BAND_BADGE=BAND_BADGE, SCORING=SCORING,
-        CITIZEN_TIP_STATUS=CITIZEN_TIP_STATUS)
+        STATUS=STATUS, STATUS_BADGE=STATUS_BADGE, STATUS_COUNT_NOTE=STATUS_COUNT_NOTE, SEX=SEX,
+        DANGER_CLASS=DANGER_CLASS, CAUTION_FLAG=CAUTION_FLAG, ROLE=ROLE,
+        CHARGE_CATEGORY=CHARGE_CATEGORY, REVIEW_DECISION=REVIEW_DECISION, BAND=BAND,
+        BAND_BADGE=BAND_BADGE, SCORING=SCORING, CITIZEN_TIP_STATUS=CITIZEN_TIP_STATUS)

@@ -10,10 +10,12 @@ document.addEventListener("click", function (event) {
 (function () {
   "use strict";
 
-  /* A form opened from the person page's action bar scrolls into view. */
+  /* A form opened from the person page's action bar is brought into view in one jump once it
+     has slid open: a smooth scroll would move the page under the officer's next tap for up to a
+     second, and a tap whose finger is lifted elsewhere is lost (or lands on something else). */
   document.addEventListener("shown.bs.collapse", function (event) {
     if (event.target.closest("#pursuit")) {
-      event.target.scrollIntoView({ behavior: "smooth", block: "start" });
+      event.target.scrollIntoView({ behavior: "instant", block: "start" });
     }
   });
 })();
@@ -72,8 +74,21 @@ document.addEventListener("click", function (event) {
     note.textContent = document.body.dataset.draftRestored;
     form.insertBefore(note, form.firstChild);
     var panel = form.closest(".collapse");
-    if (panel && window.bootstrap) { window.bootstrap.Collapse.getOrCreateInstance(panel).show(); }
+    if (panel) { openAtOnce(panel); }
+    /* Shown in place before the officer can reach it: no slide, no smooth scroll, so that
+       nothing moves under a tap on "send" (a moving page loses the tap). */
+    note.scrollIntoView({ behavior: "instant", block: "start" });
     return true;
+  }
+
+  /* Open a folded panel without its slide, and tell its toggles it is open. */
+  function openAtOnce(panel) {
+    panel.classList.add("show");
+    if (!panel.id) { return; }
+    document.querySelectorAll('[data-bs-target="#' + panel.id + '"]').forEach(function (toggle) {
+      toggle.classList.remove("collapsed");
+      toggle.setAttribute("aria-expanded", "true");
+    });
   }
 
   var expired = document.querySelector("[data-session-expired]") ||

@@ -43,3 +43,25 @@ def test_demo_shows_published_persons_at_public(app, runner):
     assert page.count('data-testid="public-card"') == 12
     photo = client.get(re.search(r'src="(/public/notices/\d+/photo\.jpg)"', page).group(1))
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+
+
+def test_every_demo_unit_has_the_address_and_phone_its_notices_print(app, runner, client, login):
+    from wanted.auth.models import Unit
+    from wanted.demo.seed import DEMO_PASSWORD
+
+    assert runner.invoke(args=["demo", "seed", "--persons", "12"]).exit_code == 0
+    with app.app_context():
+        units = db.session.scalars(select(Unit)).all()
+        assert len(units) == 12
+        for unit in units:
+            assert re.fullmatch(r"0298 \d{4} \d{3}", unit.phone), unit.code
+            assert unit.address.endswith("tỉnh Bình Sơn") and "," in unit.address, unit.code
+        assert len({unit.phone for unit in units}) == len(units)
+        person = db.session.scalars(select(WantedPerson).where(WantedPerson.status == "wanted")
+                                    .order_by(WantedPerson.id)).first()
+        unit = person.unit
+    login("chihuy", DEMO_PASSWORD)  # the province's supervisor sees every unit's records
+    notice = client.get(f"/persons/{person.id}/notice").get_data(as_text=True)
+    contact = re.search(r'data-testid="notice-contact">(.*?)</p>', notice, re.S).group(1)
+    assert unit.name in contact and unit.address in contact
+    assert f"Điện thoại: {unit.phone}" in contact

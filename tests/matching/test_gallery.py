@@ -1,6 +1,7 @@
 """The gallery: nearest persons first, grouped, bounded, the same exactly or through IVF."""
 
 import threading
+from pathlib import Path
 
 import faiss
 import numpy as np
@@ -98,6 +99,25 @@ def test_added_faces_are_found_and_removed_persons_are_not(approx_threshold):
 
     gallery.add([(9001, first.person_id, query)])
     assert gallery.search(query, k=1, max_distance=0.6)[0].face_id == 9001
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="mappings are read from /proc")
+@pytest.mark.parametrize(("approx_threshold", "vectors"),
+                         [(10**6, "encodings.npy"), (100, "index.faiss")])
+def test_a_saved_gallery_is_searched_from_its_files_mapped_not_copied(
+        tmp_path, approx_threshold, vectors):
+    encodings, owners = face_like(3000, 800)
+    built = gallery_of(encodings, owners, approx_threshold=approx_threshold)
+    built.save(tmp_path / "v7")
+    loaded = Gallery(approx_threshold)
+    loaded.load(tmp_path / "v7")
+    assert loaded.is_approximate == built.is_approximate
+    queries, _ = face_like(20, 800, seed=3)
+    for query in queries:
+        assert loaded.search(query, k=10, max_distance=0.9) == built.search(
+            query, k=10, max_distance=0.9)
+    # Mapped, the file's pages are shared by every process on the host that loads it.
+    assert str(tmp_path / "v7" / vectors) in Path("/proc/self/maps").read_text()
 
 
 def test_encodings_stored_as_float32_bytes_read_the_same_as_arrays():

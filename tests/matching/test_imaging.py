@@ -58,9 +58,10 @@ def rejection(data: bytes, **limits: int) -> tuple[str, int]:
     return caught.value.code, caught.value.status
 
 
-def test_importing_the_engine_leaves_truncated_images_refused():
-    import wanted.matching.engine  # noqa: F401 - face_recognition's import turns the flag on
+def test_loading_the_face_models_leaves_truncated_images_refused():
+    from wanted.matching import engine
 
+    engine.models()  # importing face_recognition turns the flag on
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 

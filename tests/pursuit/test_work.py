@@ -54,7 +54,8 @@ def test_others_may_not_log_work_and_are_audited(client, app, province, make_per
         denied = db.session.scalars(select(AuditEvent).where(
             AuditEvent.outcome == "denied", AuditEvent.object_id == str(person.id))).all()
         assert [e.actor_name for e in denied] == [username]
-        assert services.timeline(db.session.get(WantedPerson, person.id)) == []
+        assert [e["kind"] for e in services.timeline(
+            db.session.get(WantedPerson, person.id))] == ["registered"]
 
 
 def test_parent_unit_officer_may_log_work(client, province, make_person, token):
@@ -101,10 +102,11 @@ def test_timeline_holds_every_kind_newest_first(client, app, province, make_pers
                 json={"status": "surrendered", "reason": "ra đầu thú",
                       "document_number": "BB-1", "document_date": "2025-03-05"})
     items = client.get(f"/api/v1/persons/{person.id}/timeline", headers=headers).json["items"]
-    assert [i["kind"] for i in items] == ["status", "review", "tip", "attempt", "outreach"]
-    assert [i["by"] for i in items] == ["sup_a", "off_a", "off_a", "off_a", "off_a"]
-    assert items[1]["decision"] == "candidate" and items[1]["distance"] == 0.41
-    assert items[4]["follow_up_on"] == "2025-03-15"
+    assert [i["kind"] for i in items] == ["status", "registered", "review", "tip", "attempt",
+                                          "outreach"]
+    assert [i["by"] for i in items] == ["sup_a", "off_a", "off_a", "off_a", "off_a", "off_a"]
+    assert items[2]["decision"] == "candidate" and items[2]["distance"] == 0.41
+    assert items[5]["follow_up_on"] == "2025-03-15"
 
 
 def test_person_page_shows_forms_and_timeline_to_the_unit(client, province, make_person, login):

@@ -11,9 +11,10 @@ from wanted.extensions import db
 # lock), photos, unit tree, pending hits,
 # and the five kinds of timeline entries. The target is 8: the timeline's five queries
 # are what is left above it (see the README); the public notice and record validation panels
-# add four more (each read twice). The search page: user, count, page ids, persons,
+# add four more (each read twice); the timeline's registry photos and their audited removals two
+# more. The search page: user, count, page ids, persons,
 # units, charges, photos, the audit event, the unit list and tree, pending hits.
-PERSON_PAGE_STATEMENTS = 18
+PERSON_PAGE_STATEMENTS = 20
 SEARCH_PAGE_STATEMENTS = 13
 
 

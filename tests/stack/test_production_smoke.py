@@ -131,7 +131,24 @@ def walk_through(url: str) -> bool:
         time.sleep(0.5)
         response = session.get(search_url, timeout=30)
     assert 'data-testid="candidate"' in response.text, response.text[:3000]
-    return "Smoke Test Obama" in response.text and f"/persons/{person_id}" in response.text
+    found = "Smoke Test Obama" in response.text and f"/persons/{person_id}" in response.text
+
+    # A second record with the same face: the web workers hold no gallery, the search worker
+    # answers the duplicate check, and the officer sees the first record before saving.
+    form = read_form(session, url + "/persons/new", "/persons/new")
+    response = session.post(url + "/persons/new", timeout=30, data={
+        **data, "csrf_token": form.fields["csrf_token"], "full_name": "Smoke Test Again"})
+    assert response.status_code == 200, response.text[:2000]
+    again = int(re.search(r"/persons/(\d+)$", response.url).group(1))
+    action = f"/persons/{again}/photos/new"
+    form = read_form(session, url + action, action)
+    with (FACES / "obama/4.jpg").open("rb") as photo:
+        response = session.post(url + action, data=form.fields, timeout=60,
+                                files={"photo": ("again.jpg", photo, "image/jpeg")})
+    assert response.status_code == 200, response.text[:2000]
+    assert 'data-testid="possible-duplicates"' in response.text, response.text[:3000]
+    assert f"/persons/{person_id}" in response.text and "Smoke Test Obama" in response.text
+    return found
 
 
 def test_the_stack_helpers_clean_up_after_a_failed_start(tmp_path):

@@ -8,6 +8,7 @@ gallery warm, so that a web worker never loads the gallery's index or encodings.
 import re
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -107,6 +108,8 @@ def test_without_a_worker_the_photo_is_refused_with_the_reason_and_nothing_is_st
     response = enrol(client, headers, newcomer.id, "obama/4.jpg")
     assert response.status_code == 503
     assert response.json["error"]["code"] == "duplicate_check_unavailable"
+    document = client.get("/api/v1/openapi.json").json
+    assert "503" in document["paths"]["/api/v1/persons/{person_id}/photos"]["post"]["responses"]
     login("off_a")
     client.get("/lang/en")
     page = client.post(f"/persons/{newcomer.id}/photos/new", data={
@@ -116,3 +119,15 @@ def test_without_a_worker_the_photo_is_refused_with_the_reason_and_nothing_is_st
     with app.app_context():
         assert not db.session.scalars(select(Photo).where(Photo.person_id == newcomer.id)).all()
     assert "face_gallery" not in app.extensions
+
+
+def test_the_worker_loads_the_face_models_when_it_starts_not_in_its_first_job(queued, tmp_path):
+    # Web processes load face_recognition (and dlib's models) on their first face operation; a
+    # search worker loads them before it listens, so no search waits for them.
+    log = tmp_path / "worker.log"
+    command = [str(BIN / "flask"), "--app", "wanted", "faces", "worker"]
+    with running(command, queued, log) as worker:
+        wait_for_worker(queued["WANTED_RQ_QUEUE"], log)
+        libraries = Path(f"/proc/{worker.pid}/maps").read_text()
+        assert "_dlib_pybind11" in libraries, log.read_text()[-3000:]
+        assert worker.poll() is None, log.read_text()[-3000:]

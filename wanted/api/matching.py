@@ -60,7 +60,7 @@ def review_match(search_id: int):
            "Add a registry photo; reports persons whose faces are near", tag="persons",
            body=PhotoUpload, body_type="multipart/form-data", files=("photo",),
            responses={201: {"description": "{id, faces, possible_duplicates}"},
-                      **error_responses(400, 401, 403, 404, 413, 415, 422)})
+                      **error_responses(400, 401, 403, 404, 413, 415, 422, 503)})
 def add_person_photo(person_id: int):
     person = registry.get_person(person_id)
     check = services.check_registry_photo(g.actor, person, uploaded_photo())

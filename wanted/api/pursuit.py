@@ -22,8 +22,10 @@ from wanted.validation import parse
 SCHEMAS.update({
     "Record": {"type": "object", "properties": {
         "kind": {"type": "string", "enum": ["outreach", "attempt", "tip", "status", "review",
-                                            "notice", "validation"]},
-        "id": {"type": "integer"}, "at": DATETIME, "by": STRING},
+                                            "notice", "validation", "registered",
+                                            "photo"]},
+        # "by" is empty for what no account did: demo records, photos removed by retention.
+        "id": {"type": "integer"}, "at": DATETIME, "by": {**STRING, "nullable": True}},
         "additionalProperties": True},
     "Timeline": {"type": "object", "properties": {"items": {"type": "array",
                                                             "items": ref("Record")}}},

@@ -31,7 +31,7 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id", "action"),)
 
 
 class AuditVerification(db.Model):

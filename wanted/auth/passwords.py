@@ -5,17 +5,27 @@ names, keyboard patterns, sequences, repeats and dates; a password it scores bel
 unguessable" against throttled online attacks and offline slow hashes) is refused.
 """
 
+import functools
+from collections.abc import Callable
+
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 MIN_SCORE = 3
 # Longer input adds nothing to the judgement and costs zxcvbn quadratic time.
 JUDGED_LENGTH = 100
 
 
+@functools.cache
+def judge() -> Callable[..., dict]:
+    """Import zxcvbn on the first password judged: its word lists are slow to load at start-up."""
+    from zxcvbn import zxcvbn
+
+    return zxcvbn
+
+
 def weakness(password: str, username: str = "") -> str | None:
     """Return why the password is refused, or None if it is strong enough."""
-    result = zxcvbn(password[:JUDGED_LENGTH], user_inputs=[username] if username else [])
+    result = judge()(password[:JUDGED_LENGTH], user_inputs=[username] if username else [])
     if result["score"] >= MIN_SCORE:
         return None
     patterns = {match["pattern"] for match in result["sequence"]}

@@ -1,5 +1,6 @@
 """Accounts, units, passwords, API tokens and who may do what."""
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -20,11 +21,19 @@ from wanted.extensions import db
 from wanted.timeutil import utcnow
 
 hasher = PasswordHasher()
-# Verified when the username is unknown, so that a miss costs as long as a wrong password.
-DUMMY_HASH = hasher.hash("not-a-password")
 MIN_PASSWORD_LENGTH = 10
 # How an unknown username appears in the log: it may be a password typed in the wrong box.
 UNKNOWN_ACTOR = "unknown"
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """Return the hash verified on an unknown username or a locked account, so it costs as long.
+
+    Made on the first such sign-in rather than at import: an argon2 hash is deliberately slow,
+    and most processes (the portal, search workers, commands) never need it.
+    """
+    return hasher.hash("not-a-password")
 
 
 def unit_by_code(code: str) -> Unit:
@@ -190,13 +199,13 @@ def check_password(username: str, password: str, *, address: str, lockout_after:
     user = db.session.scalar(select(User).where(User.username == username))
     limits = {"lockout_after": lockout_after, "lockout_minutes": lockout_minutes}
     if user is None:
-        _verify(DUMMY_HASH, password)
+        _verify(dummy_hash(), password)
         record_failure(None, address, **limits)
         audit.record("login", outcome="failed", actor_name=UNKNOWN_ACTOR,
                      details={"reason": "unknown_user", **unknown_username(username)})
         return None
     if user.locked_at is not None:
-        _verify(DUMMY_HASH, password)
+        _verify(dummy_hash(), password)
         audit.record("login", actor=user, outcome="denied", details={"reason": "locked"})
         return None
     if not _verify(user.password_hash, password) or not user.active:

@@ -15,7 +15,7 @@ from wanted.auth.models import User
 from wanted.extensions import db, login_manager
 
 # Endpoints anyone may reach; the API authenticates with its own bearer tokens.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.login_mfa", "auth.set_language", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.login_mfa", "auth.set_language", "static", "favicon"}
 # What a user without a second factor may reach while MFA_REQUIRED sends them to enrol.
 ENROLMENT_ENDPOINTS = {"auth.enrol_mfa", "auth.logout"}
 

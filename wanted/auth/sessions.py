@@ -180,9 +180,11 @@ class ServerSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(self.get_cookie_name(app))
-        # Static files need no session, and the API authenticates by bearer token only.
-        if not sid or request.path.startswith(((app.static_url_path or "/static") + "/",
-                                               "/api/")):
+        # Static files and the site icon need no session, and the API authenticates by bearer
+        # token only. (A browser fetches the icon on its own, maybe still with the cookie a
+        # sign-in has just replaced: answering it with a cookie would sign the officer out.)
+        if not sid or request.path == "/favicon.ico" or request.path.startswith(
+                ((app.static_url_path or "/static") + "/", "/api/")):
             return ServerSession()
         found = self.store.load(session_key(sid))
         if found is None:

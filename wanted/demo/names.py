@@ -15,6 +15,9 @@ PROVINCE = "Bình Sơn"
 PROVINCE_POLICE = f"Công an tỉnh {PROVINCE}"
 # Real CCCD province codes run from 001 to 096; 098 belongs to no province.
 PROVINCE_ID_CODE = "098"
+# Landline area codes run from 0203 to 0299 with gaps; 0298 belongs to no province.
+AREA_CODE = "0298"
+PROVINCE_SEAT = f"số 18 đường Trần Hưng Đạo, phường Đông Thành, tỉnh {PROVINCE}"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class UnitSeed:
     code: str
     name: str
     children: tuple["UnitSeed", ...] = ()
+    address: str = ""  # printed on the unit's notices with its phone
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,49 +40,63 @@ class Commune:
     unit_code: str
     hamlets: tuple[str, ...]
     market: str
+    exchange: str  # the commune's telephone exchange: the first digits of its landlines
 
     @property
     def police_name(self) -> str:
         """Return the name of the commune's police unit."""
         return f"Công an {self.kind} {self.name}"
 
+    @property
+    def police_seat(self) -> UnitSeed:
+        """Return the commune's police unit, at its office in the first hamlet."""
+        return UnitSeed(self.unit_code, self.police_name,
+                        address=f"{self.hamlets[0]}, {self.kind} {self.name}, tỉnh {PROVINCE}",
+                        phone=f"{AREA_CODE} {self.exchange} 113")
+
 
 COMMUNES: tuple[Commune, ...] = (
     Commune("phường", "Đông Thành", "BS-DT",
             ("tổ dân phố 2", "tổ dân phố 5", "tổ dân phố 9", "khu phố Trại Cau"),
-            "chợ Đông Thành"),
+            "chợ Đông Thành", "3822"),
     Commune("phường", "Nam Hà", "BS-NH",
             ("tổ dân phố 1", "tổ dân phố 4", "tổ dân phố 7", "khu phố Bến Đò"),
-            "chợ đầu mối Nam Hà"),
+            "chợ đầu mối Nam Hà", "3851"),
     Commune("phường", "Bắc Sơn", "BS-BSO",
             ("tổ dân phố 3", "tổ dân phố 6", "khu phố Ga", "khu phố Đồi Thông"),
-            "chợ Ga Bắc Sơn"),
+            "chợ Ga Bắc Sơn", "3867"),
     Commune("xã", "Tân Lập", "BS-TL",
             ("thôn Đồng Tâm", "thôn Tân Hòa", "xóm Bãi", "xóm Chùa"),
-            "chợ Tân Lập"),
+            "chợ Tân Lập", "3716"),
     Commune("xã", "Yên Phú", "BS-YP",
             ("thôn Yên Thượng", "thôn Yên Hạ", "xóm Đình", "xóm Mới"),
-            "chợ phiên Yên Phú"),
+            "chợ phiên Yên Phú", "3739"),
     Commune("xã", "Thanh Lâm", "BS-TLM",
             ("thôn Lâm Trường", "thôn Khe Đá", "xóm Núi", "thôn Đồng Chanh"),
-            "chợ Thanh Lâm"),
+            "chợ Thanh Lâm", "3762"),
     Commune("xã", "Phú Xuân", "BS-PX",
             ("thôn Phú Lợi", "thôn Xuân Đài", "xóm Ven Sông", "thôn Bến Gỗ"),
-            "chợ Phú Xuân"),
+            "chợ Phú Xuân", "3785"),
     Commune("xã", "Khe Mây", "BS-KM",
             ("bản Nà Lìu", "bản Phiêng Mây", "bản Khe Cát", "thôn Cốc Pục"),
-            "chợ phiên Khe Mây"),
+            "chợ phiên Khe Mây", "3891"),
 )
 
 UNIT_TREE = UnitSeed(
     "BS",
     PROVINCE_POLICE,
     (
-        UnitSeed("BS-PC02", "Phòng Cảnh sát hình sự"),
-        UnitSeed("BS-PC03", "Phòng Cảnh sát kinh tế"),
-        UnitSeed("BS-PC04", "Phòng Cảnh sát điều tra tội phạm về ma túy"),
-        *(UnitSeed(c.unit_code, c.police_name) for c in COMMUNES),
+        UnitSeed("BS-PC02", "Phòng Cảnh sát hình sự", address=PROVINCE_SEAT,
+                 phone=f"{AREA_CODE} 3822 402"),
+        UnitSeed("BS-PC03", "Phòng Cảnh sát kinh tế", address=PROVINCE_SEAT,
+                 phone=f"{AREA_CODE} 3822 403"),
+        UnitSeed("BS-PC04", "Phòng Cảnh sát điều tra tội phạm về ma túy",
+                 address=f"số 7 đường Lê Lợi, phường Nam Hà, tỉnh {PROVINCE}",
+                 phone=f"{AREA_CODE} 3851 404"),
+        *(c.police_seat for c in COMMUNES),
     ),
+    address=PROVINCE_SEAT,
+    phone=f"{AREA_CODE} 3822 400",
 )
 
 # Share of the population (per cent, rounded) for the common Kinh family names.

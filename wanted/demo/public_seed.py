@@ -31,7 +31,7 @@ def seed_public(rng: random.Random, persons: list[WantedPerson]) -> None:
         photo = db.session.scalar(select(Photo.id).where(Photo.person_id == person.id))
         publication.publish(publisher, person, {
             "photo_id": photo, "area": publication.suggested_area(person),
-            "contact": f"{person.unit.name} · 0203 38{rng.randrange(10000, 99999)}"})
+            "contact": f"{person.unit.name} · {person.unit.phone}"})
     now = utcnow()
     validate_records(rng, wanted, now)
     leave_tips(rng, shown, now)

@@ -57,8 +57,8 @@ def seed_demo(persons: int = 300, seed: int = 2026, today: date | None = None) -
 
 
 def create_units(node: names.UnitSeed, parent: str | None) -> None:
-    """Create a unit and, below it, its children."""
-    auth.create_unit(node.code, node.name, parent)
+    """Create a unit with its address and phone and, below it, its children."""
+    auth.create_unit(node.code, node.name, parent, address=node.address, phone=node.phone)
     for child in node.children:
         create_units(child, node.code)
 

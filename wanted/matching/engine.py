@@ -1,16 +1,19 @@
-"""Find and encode faces; the only module that speaks to face_recognition."""
+"""Find and encode faces; the only module that speaks to face_recognition.
 
+face_recognition reads dlib's models when it is imported, which is most of the cost
+of starting a process; it is imported by `models()` on the first face operation, so processes
+that never touch a face (the public portal, web workers whose searches are queued) never load
+it. A search worker calls `models()` when it starts, before it takes a job.
+"""
+
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-import face_recognition
 import numpy as np
 from PIL import Image, ImageFile, ImageOps
-
-# Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
-# photo intake must refuse truncated files, so it is turned off again.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 MODEL_NAMES = {"hog": "dlib_resnet_v1+hog", "cnn": "dlib_resnet_v1+mmod_cnn"}
 DEFAULT_MAX_SIDE = 1000
@@ -18,6 +21,20 @@ DEFAULT_MAX_SIDE = 1000
 BLUR_SIDE = 128
 
 Box = tuple[int, int, int, int]
+
+
+@functools.cache
+def models() -> ModuleType:
+    """Import face_recognition, which loads dlib's detection, landmark and encoding models."""
+    import face_recognition
+
+    # Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
+    # photo intake must refuse truncated files, so it is turned off again. While the models
+    # load, another thread of the same process decoding a photo would see the flag on: no
+    # production process has such a thread (gunicorn sync workers serve one request at a time,
+    # a search worker loads the models before its first job).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return face_recognition
 
 
 @dataclass(frozen=True)
@@ -50,14 +67,14 @@ def locate_faces(image: Image.Image, *, model: str, upsample: int, max_side: int
     size = (round(image.width * scale), round(image.height * scale))
     # reducing_gap=1 shrinks by whole factors first: several times faster on 12 MP photos.
     probe = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0) if scale != 1 else image
-    found = face_recognition.face_locations(np.asarray(probe), 0, model)
+    found = models().face_locations(np.asarray(probe), 0, model)
     return [_scale_box(box, 1 / scale, image.size) for box in found]
 
 
 def encode_face(image: Image.Image, box: Box, jitters: int = 1) -> np.ndarray:
     """Compute the 128-number encoding of the face in a box at the image's full resolution."""
     pixels, local = _face_region(image, box)
-    return face_recognition.face_encodings(pixels, [local], jitters)[0].astype(np.float32)
+    return models().face_encodings(pixels, [local], jitters)[0].astype(np.float32)
 
 
 def _face_region(image: Image.Image, box: Box) -> tuple[np.ndarray, Box]:
@@ -100,7 +117,7 @@ def face_yaw(image: Image.Image, box: Box) -> float:
     The nose tip's offset from the middle of the jaw line, over half the jaw's width.
     """
     pixels, local = _face_region(image, box)
-    [marks] = face_recognition.face_landmarks(pixels, [local], "large")
+    [marks] = models().face_landmarks(pixels, [local], "large")
     jaw = np.asarray(marks["chin"], dtype=np.float32)
     nose = np.asarray(marks["nose_tip"], dtype=np.float32).mean(axis=0)
     left, right = jaw[0], jaw[-1]

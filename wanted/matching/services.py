@@ -6,7 +6,7 @@ import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
@@ -442,6 +443,42 @@ def person_photos(person_id: int) -> list[Photo]:
     return list(db.session.scalars(
         select(Photo).where(Photo.person_id == person_id, Photo.kind == "registry")
         .order_by(Photo.is_primary.desc(), Photo.id.desc())))
+
+
+# Audited actions that add or remove a person's registry photos.
+PHOTO_EVENTS = ("photo.add", "photo.delete", "retention.person_photos")
+
+
+def timeline_entries(person: WantedPerson) -> list[dict]:
+    """Return each registry photo of the person added, and each removed, as timeline entries.
+
+    Kept photos are read from their rows; a removed photo's row is gone, so its addition and
+    removal are read from the audit log.
+    """
+    photos = list(db.session.scalars(
+        select(Photo).where(Photo.person_id == person.id, Photo.kind == "registry")
+        .options(joinedload(Photo.added_by))))
+    entries = [_photo_entry(p.id, "added", p.added_at, p.added_by) for p in photos]
+    kept = {p.id for p in photos}
+    events = [e for e in audit.events_about("person", person.id, PHOTO_EVENTS)
+              if e.action != "photo.add" or e.details.get("photo") not in kept]
+    actors = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_({e.actor_id for e in events if e.actor_id})))} if events else {}
+    for event in events:
+        actor = actors.get(event.actor_id)
+        if event.action == "retention.person_photos":
+            entries.extend(_photo_entry(photo_id, "retention", event.at, actor)
+                           for photo_id in event.details.get("photos", []))
+        else:
+            action = "added" if event.action == "photo.add" else "removed"
+            entries.append(_photo_entry(event.details.get("photo") or 0, action, event.at,
+                                        actor))
+    return entries
+
+
+def _photo_entry(photo_id: int, action: str, at: datetime, by: User | None) -> dict:
+    return {"kind": "photo", "id": photo_id, "action": action, "at": at,
+            "by": by.username if by else None, "by_name": by.display_name if by else ""}
 
 
 # --- match searches ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from rq.results import Result
 from wanted.auth.models import User
 from wanted.errors import ServiceError
 from wanted.extensions import db
-from wanted.matching import services
+from wanted.matching import engine, services
 from wanted.matching.models import MatchSearch
 
 
@@ -124,6 +124,7 @@ def job_failed(job, connection, exc_type, exc_value, traceback) -> None:
 def work(burst: bool = False) -> None:
     """Serve the search queue in this process, one job after another, the gallery kept warm."""
     queue = search_queue()
+    engine.models()  # the dlib models load here, before the first job, not during it
     services.current_gallery()
     db.session.commit()
     # SimpleWorker runs each job here instead of in a forked child: the app, the face models

@@ -1,19 +1,17 @@
 """Tables as CSV and XLSX files: the filtered registry and each dashboard table."""
 
 import csv
+import functools
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import chain, islice
+from types import ModuleType
 from typing import IO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
@@ -85,6 +83,16 @@ def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
         yield out.getvalue().encode("utf-8")
 
 
+@functools.cache
+def _openpyxl() -> ModuleType:
+    """Import openpyxl on the first XLSX export rather than when a web process starts."""
+    import openpyxl.cell
+    import openpyxl.styles
+    import openpyxl.utils
+
+    return openpyxl
+
+
 def write_xlsx(title: str, header: list[str], rows: Iterable[list], file: IO[bytes]) -> None:
     """Write a table as an XLSX workbook of one sheet into `file`, in openpyxl's write-only mode.
 
@@ -92,12 +100,13 @@ def write_xlsx(title: str, header: list[str], rows: Iterable[list], file: IO[byt
     widths follow the header and the first rows (they must be set before the first row); dates
     are real date cells; the header is bold and stays in view.
     """
-    book = Workbook(write_only=True)
+    xl = _openpyxl()
+    book = xl.Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     rows = iter(rows)
     first = list(islice(rows, BATCH_ROWS))
     for index, width in enumerate(column_widths([header, *first]), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.column_dimensions[xl.utils.get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.append([xlsx_cell(sheet, value, bold=True) for value in header])
     for row in chain(first, rows):
@@ -126,9 +135,9 @@ def xlsx_cell(sheet, value, *, bold: bool = False):
     value = safe(value)
     if not bold and not isinstance(value, date):
         return value
-    cell = WriteOnlyCell(sheet, value)
+    cell = _openpyxl().cell.WriteOnlyCell(sheet, value)
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = _openpyxl().styles.Font(bold=True)
     else:
         cell.number_format = "DD/MM/YYYY"
     return cell

@@ -38,9 +38,11 @@ def create_public_app(config: type | dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "wanted" / "translations")
     app.session_interface = NoSessions()
     register_extensions(app)
+    from wanted.favicon import add_favicon
     from wanted.public.portal import bp
 
     app.register_blueprint(bp)
+    add_favicon(app)
     register_errorhandlers(app)
     app.before_request(check_text_inputs)
     app.after_request(security_headers)

@@ -23,6 +23,7 @@ from wanted.pursuit.models import (
     Tip,
 )
 from wanted.pursuit.schemas import AttemptInput, OutreachInput, StatusInput, TipInput
+from wanted.registry import services as registry
 from wanted.registry import validation
 from wanted.registry.models import WantedPerson
 from wanted.registry.services import ensure_can_work_on
@@ -349,8 +350,34 @@ def timeline(person: WantedPerson) -> list[dict]:
     """Return everything done on the person, newest first, each entry with kind, at and by."""
     entries = [*_outreach_entries(person), *_attempt_entries(person), *_tip_entries(person),
                *_status_entries(person), *_review_entries(person),
-               *publication.timeline_entries(person), *validation.timeline_entries(person)]
-    return sorted(entries, key=lambda e: (e["at"], e["kind"], e["id"]), reverse=True)
+               *publication.timeline_entries(person), *validation.timeline_entries(person),
+               *matching.timeline_entries(person), *registry.timeline_entries(person)]
+    return sorted(entries, key=_happened, reverse=True)
+
+
+def _happened(entry: dict) -> tuple:
+    # Officers type times to the minute; within one minute, the moment each entry was logged
+    # (stamped to the microsecond) is the order in which things really happened.
+    at = entry["at"]
+    return (minute_of(at), entry.get("logged_at", at), at, entry["kind"], entry["id"])
+
+
+def minute_of(moment: datetime) -> datetime:
+    """Return the minute a stored time falls in."""
+    return moment.replace(second=0, microsecond=0)
+
+
+def follow_up_state(on: date | None, done: bool, today: date,
+                    closed: bool = False) -> str | None:
+    """Say where a follow-up stands: done, moot (its case is closed), overdue, due today or
+    later (None without one)."""
+    if on is None:
+        return None
+    if done:
+        return "done"
+    if closed:
+        return "moot"
+    return "overdue" if on < today else "today" if on == today else "later"
 
 
 def _by(user: User | None) -> dict:
@@ -364,7 +391,8 @@ def _rows(model, person: WantedPerson, *loads):
 
 
 def _outreach_entries(person: WantedPerson) -> list[dict]:
-    return [{"kind": "outreach", "id": c.id, "at": c.contacted_at, **_by(c.officer),
+    return [{"kind": "outreach", "id": c.id, "at": c.contacted_at,
+             "logged_at": c.created_at, **_by(c.officer),
              "contact_name": c.contact_name, "relation": c.relation, "channel": c.channel,
              "outcome": c.outcome, "notes": c.notes, "follow_up_on": c.follow_up_on,
              "follow_up_done": c.follow_up_done}
@@ -372,7 +400,8 @@ def _outreach_entries(person: WantedPerson) -> list[dict]:
 
 
 def _attempt_entries(person: WantedPerson) -> list[dict]:
-    return [{"kind": "attempt", "id": a.id, "at": a.attempted_at, **_by(a.officer),
+    return [{"kind": "attempt", "id": a.id, "at": a.attempted_at,
+             "logged_at": a.created_at, **_by(a.officer),
              "location": a.location, "officers": a.officers, "outcome": a.outcome,
              "notes": a.notes, "tip_id": a.tip_id, "follow_up_on": a.follow_up_on,
              "follow_up_done": a.follow_up_done}
@@ -380,7 +409,8 @@ def _attempt_entries(person: WantedPerson) -> list[dict]:
 
 
 def _tip_entries(person: WantedPerson) -> list[dict]:
-    return [{"kind": "tip", "id": t.id, "at": t.received_at, **_by(t.logged_by),
+    return [{"kind": "tip", "id": t.id, "at": t.received_at,
+             "logged_at": t.created_at, **_by(t.logged_by),
              "source": t.source, "location": t.location, "text": t.text, "status": t.status,
              "handled_by": t.handled_by.username if t.handled_by else None,
              "follow_up_on": t.follow_up_on, "follow_up_done": t.follow_up_done}

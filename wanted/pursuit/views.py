@@ -1,5 +1,6 @@
 """Pages of the pursuit: logging work on a person, status changes, follow-ups and hits."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,7 +79,20 @@ def person_panel(person: WantedPerson) -> PersonPanel:
     reassign_form = None
     if current_user.role == "supervisor" and can_work:
         reassign_form = reassign_form_for(person, formdata=None)
-    return PersonPanel(services.timeline(person), forms, status_form, reassign_form)
+    return PersonPanel(shown(services.timeline(person), closed=person.is_closed), forms,
+                       status_form, reassign_form)
+
+
+def shown(entries: list[dict], closed: bool = False) -> list[dict]:
+    """Add what the page needs to show each entry: seconds where a minute is shared, and
+    where each follow-up stands today (local time; no longer due once the case is closed)."""
+    minutes = Counter(services.minute_of(e["at"]) for e in entries)
+    today = services.local_today()
+    for entry in entries:
+        entry["shared_minute"] = minutes[services.minute_of(entry["at"])] > 1
+        entry["follow_up_state"] = services.follow_up_state(
+            entry.get("follow_up_on"), entry.get("follow_up_done", False), today, closed)
+    return entries
 
 
 def new_log_form(kind: str, formdata=None) -> FlaskForm:

@@ -384,6 +384,13 @@ def ensure_can_work_on(actor: User, person: WantedPerson, action: str) -> None:
                                "object_id": person.id})
 
 
+def timeline_entries(person: WantedPerson) -> list[dict]:
+    """Return the person's registration, and who made it, as a timeline entry."""
+    by = person.created_by
+    return [{"kind": "registered", "id": person.id, "at": person.created_at,
+             "by": by.username if by else None, "by_name": by.display_name if by else ""}]
+
+
 def apply_changes(person: WantedPerson, clean: dict) -> None:
     """Copy validated values onto the person and refresh the search text."""
     decision = clean.pop("decision", None)
