@@ -9,7 +9,9 @@ in an app context: the count, the page query with its eager loads, and the audit
 transaction is rolled back after each search (so the audit chain stays short) unless --commit
 is given; the rollback or commit is inside the timed span. The SQLite file lives in a temporary
 directory; the PostgreSQL database is created on the server of WANTED_BENCH_PG (default
-postgresql://127.0.0.1:5432/test) and dropped at the end.
+postgresql://127.0.0.1:5432/test) and dropped at the end, unless --keep NAME keeps it; --reuse
+NAME times the searches on a database kept before (so that two versions of the code can be
+compared on the same data, one after the other).
 """
 
 import argparse
@@ -182,17 +184,18 @@ def report(dialect: str, results: dict[str, tuple[list[float], int]]) -> bool:
     return passed
 
 
-def bench(dialect: str, url: str, rows, links, args) -> bool:
-    """Build, load and time one database."""
+def bench(dialect: str, url: str, rows, links, args, *, build: bool = True) -> bool:
+    """Build, load and time one database (`build` False: time the one already loaded)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
-        started = time.perf_counter()
-        upgrade_database()
-        load(rows, links)
-        loaded = time.perf_counter()
-        analyze()
-        print(f"{dialect}: schema + load of {len(rows)} persons {loaded - started:.1f} s, "
-              f"analyze {time.perf_counter() - loaded:.1f} s")
+        if build:
+            started = time.perf_counter()
+            upgrade_database()
+            load(rows, links)
+            loaded = time.perf_counter()
+            analyze()
+            print(f"{dialect}: schema + load of {len(rows)} persons {loaded - started:.1f} s, "
+                  f"analyze {time.perf_counter() - loaded:.1f} s")
         results = run_searches(rows, args.runs, args.warmup, args.commit)
         passed = report(dialect, results)
         db.session.remove()
@@ -213,6 +216,12 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--commit", action="store_true",
                         help="commit each search (and its audit event) instead of rolling back")
+    parser.add_argument("--keep", metavar="NAME",
+                        help="PostgreSQL: load into database NAME and keep it (for EXPLAIN, or "
+                             "to time other code on the same data with --reuse)")
+    parser.add_argument("--reuse", metavar="NAME",
+                        help="PostgreSQL: time the searches on database NAME, loaded before "
+                             "with --keep and the same --persons")
     args = parser.parse_args()
     started = time.perf_counter()
     rows, links = make_rows(args.persons)
@@ -224,13 +233,16 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="wanted-bench-") as tmp:
             outcomes["sqlite"] = bench("sqlite", f"sqlite:///{tmp}/bench.db", rows, links, args)
     if args.db in ("postgresql", "both"):
-        name = f"wanted_bench_{uuid.uuid4().hex[:10]}"
-        admin(f'CREATE DATABASE "{name}"')
+        name = args.reuse or args.keep or f"wanted_bench_{uuid.uuid4().hex[:10]}"
+        if not args.reuse:
+            admin(f'CREATE DATABASE "{name}"')
         try:
             url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-            outcomes["postgresql"] = bench("postgresql", url, rows, links, args)
+            outcomes["postgresql"] = bench("postgresql", url, rows, links, args,
+                                           build=not args.reuse)
         finally:
-            admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if not (args.keep or args.reuse):
+                admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print("\n" + ", ".join(f"{k}: {'PASS' if v else 'FAIL'}" for k, v in outcomes.items())
           + f" (total {time.perf_counter() - started:.0f} s)")
     return 0 if all(outcomes.values()) else 1

@@ -65,6 +65,38 @@ def test_loading_the_face_models_leaves_truncated_images_refused():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
+RACE = """
+import io, threading
+from PIL import Image
+from wanted.matching import engine
+from wanted.matching.imaging import ImageRejected, check_image
+
+buffer = io.BytesIO()
+Image.effect_noise((400, 300), 64).convert("RGB").save(buffer, "JPEG")
+truncated = buffer.getvalue()[: buffer.tell() // 2]
+loader = threading.Thread(target=engine.models)
+loader.start()
+accepted = refused = 0
+while loader.is_alive():
+    try:
+        check_image(truncated, max_bytes=10**7, max_pixels=10**8)
+        accepted += 1
+    except ImageRejected:
+        refused += 1
+print(accepted, refused)
+"""
+
+
+def test_no_truncated_photo_gets_in_while_another_thread_loads_the_face_models():
+    # A threaded server (gunicorn gthread, flask run) decodes uploads while a first face
+    # search loads the models, whose import turns Pillow's truncated-image flag on for a while.
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", RACE], capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parents[2], timeout=300, check=True)
+    accepted, refused = map(int, result.stdout.split())
+    assert accepted == 0 and refused >= 1
+
+
 @pytest.mark.parametrize(("data", "expected"), [
     (b"", ("empty", 400)),
     (b"<!doctype html><script>alert(1)</script>", ("unsupported_type", 415)),

@@ -84,3 +84,34 @@ def test_unknown_unit_filter_is_404_json(client, token, province):
     response = client.get("/api/v1/persons?unit=NOPE", headers=token("off_a"))
     assert response.status_code == 404
     assert response.json["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])  # never / always through the trigram index
+def test_both_routes_of_a_name_search_find_the_same_page(client, token, registry, monkeypatch,
+                                                         share):
+    from wanted.registry import services
+
+    monkeypatch.setattr(services, "TRIGRAM_ROUTE_SHARE", share)
+    headers = token("off_b")
+    for q, expected in (("hung", ["Nguyễn Văn Hùng", "Trần Văn Hưng"]),
+                        ("van", ["Hoàng Văn Tí", "Nguyễn Văn Hùng", "Trần Văn Hưng"]),
+                        ("nguyen thi", ["Nguyễn Thị Hương"]), ("tuan minh", ["Phạm Minh Tuấn"])):
+        for sort, order in (("name", expected), ("-name", expected[::-1])):
+            page = client.get("/api/v1/persons", query_string={"q": q, "sort": sort, "per_page": 2},
+                              headers=headers).json
+            assert page["total"] == len(expected)
+            assert [item["full_name"] for item in page["items"]] == order[:2]
+
+
+def test_an_id_number_stored_in_another_shape_is_found_whole(app, client, token, registry):
+    from sqlalchemy import text
+
+    from wanted.extensions import db
+
+    with app.app_context():  # stored before the schema asked for 9 or 12 digits
+        db.session.execute(text("UPDATE wanted_persons SET id_number = 'B7654321' "
+                                "WHERE id = :i"), {"i": registry["Lê Dung"].id})
+        db.session.commit()
+    assert search(client, token, q="B7654321") == ["Lê Dung"]
+    assert search(client, token, q="b765") == []
+    assert search(client, token, q="le dung") == ["Lê Dung"]

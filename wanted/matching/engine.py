@@ -6,8 +6,10 @@ that never touch a face (the public portal, web workers whose searches are queue
 it. A search worker calls `models()` when it starts, before it takes a job.
 """
 
-import functools
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -23,18 +25,35 @@ BLUR_SIDE = 128
 Box = tuple[int, int, int, int]
 
 
-@functools.cache
+_loading = threading.Lock()
+_models: ModuleType | None = None
+
+
 def models() -> ModuleType:
     """Import face_recognition, which loads dlib's detection, landmark and encoding models."""
-    import face_recognition
+    global _models
+    if _models is None:
+        with _loading:
+            if _models is None:
+                import face_recognition
 
-    # Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
-    # photo intake must refuse truncated files, so it is turned off again. While the models
-    # load, another thread of the same process decoding a photo would see the flag on: no
-    # production process has such a thread (gunicorn sync workers serve one request at a time,
-    # a search worker loads the models before its first job).
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return face_recognition
+                # Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the
+                # whole process; photo intake must refuse truncated files, so it is turned off
+                # again before anyone may decode (see `truncated_photos_refused`).
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                _models = face_recognition
+    return _models
+
+
+@contextmanager
+def truncated_photos_refused() -> Iterator[None]:
+    """Decode within this: until the models are loaded, their loading waits for the decode and
+    the decode for their loading, so no thread ever decodes while the flag is on."""
+    if _models is not None:
+        yield
+        return
+    with _loading:
+        yield
 
 
 @dataclass(frozen=True)

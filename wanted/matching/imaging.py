@@ -9,6 +9,8 @@ import pillow_heif
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps
 
+from wanted.matching.engine import truncated_photos_refused
+
 pillow_heif.register_heif_opener()
 
 JPEG_QUALITY = 90
@@ -75,7 +77,8 @@ def check_image(data: bytes, *, max_bytes: int, max_pixels: int) -> CheckedImage
 def _decode(data: bytes, source_format: str, max_pixels: int) -> Image.Image:
     """Decode fully after checking the header, and return upright RGB pixels without metadata."""
     try:
-        with Image.open(io.BytesIO(data), formats=[source_format]) as image:
+        with truncated_photos_refused(), \
+                Image.open(io.BytesIO(data), formats=[source_format]) as image:
             _check_dimensions(image.size, max_pixels)
             image.load()
             return _to_plain_rgb(ImageOps.exif_transpose(image))

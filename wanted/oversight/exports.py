@@ -13,7 +13,7 @@ from typing import IO
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from wanted.audit import services as audit
 from wanted.auth.models import User
@@ -204,12 +204,20 @@ def registry_rows(ids: list[int]) -> Iterator[list]:
     for batch in batched(ids, BATCH_ROWS):
         persons = {p.id: p for p in db.session.scalars(
             select(WantedPerson).where(WantedPerson.id.in_(batch)).options(
-                selectinload(WantedPerson.charges), selectinload(WantedPerson.unit),
-                selectinload(WantedPerson.officer)))}
+                load_only(*EXPORTED_COLUMNS), selectinload(WantedPerson.charges),
+                selectinload(WantedPerson.unit), selectinload(WantedPerson.officer)))}
         rows = [person_row(persons[i]) for i in batch if i in persons]
         db.session.rollback()
         db.session.expunge_all()
         yield from rows
+
+
+# What person_row reads (the long texts of a record stay in the database).
+EXPORTED_COLUMNS = (
+    WantedPerson.full_name, WantedPerson.aliases, WantedPerson.sex, WantedPerson.birth_date,
+    WantedPerson.birth_year, WantedPerson.id_number, WantedPerson.danger_class,
+    WantedPerson.status, WantedPerson.unit_id, WantedPerson.officer_id,
+    WantedPerson.decision_number, WantedPerson.decision_date, WantedPerson.last_activity_at)
 
 
 def person_row(p: WantedPerson) -> list:
