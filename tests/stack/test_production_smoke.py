@@ -60,6 +60,18 @@ def read_form(session: requests.Session, url: str, action: str) -> FormReader:
     return reader
 
 
+def upload_photo(session: requests.Session, url: str, person_id: int,
+                 name: str) -> requests.Response:
+    """Send one of the suite's photos as a person's registry photo; return the check's page."""
+    action = f"/persons/{person_id}/photos/new"
+    form = read_form(session, url + action, action)
+    with (FACES / name).open("rb") as photo:
+        response = session.post(url + action, data=form.fields, timeout=60,
+                                files={"photo": (Path(name).name, photo, "image/jpeg")})
+    assert response.status_code == 200, response.text[:2000]
+    return response
+
+
 def port_is_free(url: str) -> bool:
     host, port = url.removeprefix("http://").split(":")
     with socket.socket() as sock:
@@ -108,12 +120,7 @@ def walk_through(url: str) -> bool:
     assert response.status_code == 200, response.text[:2000]
     person_id = int(re.search(r"/persons/(\d+)$", response.url).group(1))
 
-    action = f"/persons/{person_id}/photos/new"
-    form = read_form(session, url + action, action)
-    with (FACES / "obama/1.jpg").open("rb") as photo:
-        response = session.post(url + action, data=form.fields, timeout=60,
-                                files={"photo": ("obama.jpg", photo, "image/jpeg")})
-    assert response.status_code == 200, response.text[:2000]
+    response = upload_photo(session, url, person_id, "obama/1.jpg")
     confirm = FormReader(f"/persons/{person_id}/photos/confirm")
     confirm.feed(response.text)
     response = session.post(url + confirm.action, data=confirm.fields, timeout=60)
@@ -140,12 +147,7 @@ def walk_through(url: str) -> bool:
         **data, "csrf_token": form.fields["csrf_token"], "full_name": "Smoke Test Again"})
     assert response.status_code == 200, response.text[:2000]
     again = int(re.search(r"/persons/(\d+)$", response.url).group(1))
-    action = f"/persons/{again}/photos/new"
-    form = read_form(session, url + action, action)
-    with (FACES / "obama/4.jpg").open("rb") as photo:
-        response = session.post(url + action, data=form.fields, timeout=60,
-                                files={"photo": ("again.jpg", photo, "image/jpeg")})
-    assert response.status_code == 200, response.text[:2000]
+    response = upload_photo(session, url, again, "obama/4.jpg")
     assert 'data-testid="possible-duplicates"' in response.text, response.text[:3000]
     assert f"/persons/{person_id}" in response.text and "Smoke Test Obama" in response.text
     return found
