@@ -30,7 +30,10 @@ def test_upload_see_candidates_and_review(live_app, live_server, page, sign_in):
     assert page.locator("[data-testid=lead-warning]").is_visible()
     first = page.locator("[data-testid=candidate]").first
     assert "Đối tượng thử nghiệm A" in first.inner_text()
-    assert page.locator("img.face-crop").first.evaluate("img => img.naturalWidth") > 0
+    crop = page.locator("img.face-crop").first
+    crop.wait_for()  # the candidate list can be in the page before its images have arrived
+    page.wait_for_function("img => img.complete", arg=crop.element_handle())
+    assert crop.evaluate("img => img.naturalWidth") > 0, "the face crop did not load"
     photo = page.locator("[data-testid=field-photo] img").bounding_box()
     box = page.locator("[data-testid=face-box]").first
     assert box.inner_text() == "1"
