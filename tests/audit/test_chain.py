@@ -254,6 +254,40 @@ def test_a_row_rewritten_with_the_stolen_key_is_caught_by_the_checkpoint(app, cl
     assert result["after"] < target <= result["broken_at"]
 
 
+def test_a_log_rewritten_whole_as_the_unkeyed_chain_is_caught_by_the_checkpoints(
+        app, client, login, token, province, make_person):
+    make_events(client, login, make_person)
+    admin = token("admin")
+    with app.app_context(), audit_guard_lifted():
+        # Without the key, an insider relabels every event as the old unkeyed kind and re-hashes.
+        prev = "0" * 64
+        for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all():
+            event.chain = LEGACY_CHAIN
+            digest = legacy_digest(prev, event)
+            db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(
+                chain=LEGACY_CHAIN, prev_hash=prev, hash=digest))
+            prev = digest
+        db.session.commit()
+    result = verify(client, admin, full=True)
+    assert result["ok"] is False and result["problem"] == "rewritten"
+
+
+def test_a_log_with_no_checkpoint_outside_the_database_is_reported(app, client, login, token,
+                                                                   runner, province,
+                                                                   make_person):
+    """Without its checkpoints, a log re-hashed whole as the unkeyed chain would pass as valid."""
+    make_events(client, login, make_person)
+    admin = token("admin")
+    assert verify(client, admin)["ok"] is True
+    for path in Path(app.config["AUDIT_ANCHOR_DIR"]).glob("*"):
+        path.unlink()
+    for full in (False, True):
+        result = verify(client, admin, full=full)
+        assert result["ok"] is False and result["problem"] == "no_anchors", result
+    cli = runner.invoke(args=["audit", "verify", "--full"])
+    assert cli.exit_code == 1 and app.config["AUDIT_ANCHOR_DIR"] in cli.output
+
+
 def test_an_old_edit_escapes_the_incremental_check_but_not_the_full_one(app, client, login,
                                                                          token, runner, province,
                                                                          make_person):
