@@ -203,10 +203,16 @@ def test_signed_out_sessions_leave_the_database(app, client, province):
         assert db.session.scalar(signed_in) == 0
 
 
+def remember_cookie_name(client) -> str:
+    return client.application.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+
+
 def test_cookie_is_http_only_and_not_persistent(client, province):
     client.post("/login", data={"username": "off_a", "password": PASSWORD})
     cookie = client.get_cookie(COOKIE)
     assert cookie.http_only and cookie.expires is None and cookie.same_site == "Lax"
+    # No "remember me": no cookie that could sign the browser in again.
+    assert client.get_cookie(remember_cookie_name(client)) is None
 
 
 # What a browser sends with what it fetches by itself (an <img>, the icon, a prefetch).

@@ -40,12 +40,14 @@ def create_public_app(config: type | dict | None = None) -> Flask:
     register_extensions(app)
     from wanted.favicon import add_favicon
     from wanted.public.portal import bp
+    from wanted.security import trust_proxies
 
     app.register_blueprint(bp)
     add_favicon(app)
     register_errorhandlers(app)
     app.before_request(check_text_inputs)
     app.after_request(security_headers)
+    trust_proxies(app)
     return app
 
 
