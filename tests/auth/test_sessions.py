@@ -193,6 +193,17 @@ def test_session_ends_after_the_absolute_lifetime_even_when_busy(store_app, prov
     assert client.get("/").status_code == 302
 
 
+def test_absolute_lifetime_is_settable(store_app, province, clock):
+    store_app.config["SESSION_MAX_HOURS"] = 1
+    client = store_app.test_client()
+    sign_in(client)
+    for _ in range(2):
+        clock(minutes=25)
+        assert client.get("/").status_code == 200
+    clock(minutes=15)  # 65 minutes after sign-in, never idle
+    assert client.get("/").status_code == 302
+
+
 def test_signed_out_sessions_leave_the_database(app, client, province):
     signed_in = select(func.count(UserSession.id)).where(UserSession.user_id.is_not(None))
     sign_in(client)
