@@ -39,7 +39,7 @@ def security_headers(response: Response, *, hsts: bool) -> Response:
 
 
 def trust_proxies(app: Flask) -> None:
-    """Believe the X-Forwarded-* headers of TRUSTED_PROXIES hops: the client's real address."""
+    """Believe the X-Forwarded-* headers of `TRUSTED_PROXIES` hops (none by default)."""
     hops = int(app.config["TRUSTED_PROXIES"] or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -3,14 +3,18 @@
 import hashlib
 import hmac
 import json
+import re
 import socket
 import time
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, make_url, select, text, update
+from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import audit_guard_lifted
+from tests.conftest import REPO, audit_guard_lifted
+from wanted import create_app
 from wanted.audit import services
 from wanted.audit.chain import keyed_digest, legacy_digest
 from wanted.audit.keys import subkey
@@ -81,6 +85,66 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(app, client, login,
                 connection.execute(text("TRUNCATE audit_events CASCADE"))
             connection.rollback()
     assert len(event_ids(app)) > 5
+
+
+def readme_role_statements(role: str) -> list[str]:
+    """Return the README's SQL that sets up the app's database role, for a role of this name."""
+    block = re.search(r"```sql\n(.*?)```", (REPO / "README.md").read_text(), re.S).group(1)
+    statements = re.sub(r"--[^\n]*", "", block).split(";")
+    return [s.strip().replace("wanted_app", role).replace("'…'", "'unused'")
+            for s in statements if s.strip()]
+
+
+def test_the_readme_names_the_migration_that_installs_the_triggers():
+    number = re.search(r"Migration (\d{4}) installs triggers",
+                       (REPO / "README.md").read_text()).group(1)
+    [migration] = (REPO / "migrations" / "versions").glob(f"{number}_*.py")
+    assert "CREATE TRIGGER audit_events" in migration.read_text()
+
+
+def test_the_readme_role_appends_events_but_cannot_change_drop_or_silence_the_guard(
+        app, database_url, province):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("roles and privileges are PostgreSQL's; SQLite has only its triggers")
+    role = f"wanted_app_{uuid.uuid4().hex[:8]}"
+    with app.app_context():
+        for statement in readme_role_statements(role):
+            db.session.execute(text(statement))
+        db.session.commit()
+    restricted = create_app({
+        "SQLALCHEMY_DATABASE_URI": make_url(database_url).set(username=role)
+        .render_as_string(hide_password=False),
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+        "AUDIT_ANCHOR_DIR": app.config["AUDIT_ANCHOR_DIR"]})
+    try:
+        with restricted.app_context():
+            assert db.session.scalar(text("SELECT current_user")) == role
+            services.record("test.restricted", actor_name="app")
+            db.session.commit()
+            assert services.verify_chain(full=True)["ok"] is True
+            db.session.commit()
+            for statement in ("UPDATE audit_events SET actor_name = 'x'",
+                              "DELETE FROM audit_events", "TRUNCATE audit_events CASCADE",
+                              "DROP TRIGGER audit_events_append_only ON audit_events",
+                              "ALTER TABLE audit_events DISABLE TRIGGER ALL",
+                              "SET session_replication_role = replica"):
+                with pytest.raises(DBAPIError, match="permission denied|must be owner"):
+                    db.session.execute(text(statement))
+                db.session.rollback()
+            db.engine.dispose()
+    finally:
+        with app.app_context():
+            db.session.execute(text(f'DROP OWNED BY "{role}"'))
+            db.session.execute(text(f'DROP ROLE "{role}"'))
+            db.session.commit()
+    assert "test.restricted" in [a for _i, a in event_actions(app)]
+
+
+def event_actions(app) -> list[tuple[int, str]]:
+    with app.app_context():
+        return list(db.session.execute(select(AuditEvent.id, AuditEvent.action)
+                                       .order_by(AuditEvent.id)))
 
 
 def test_an_untouched_chain_verifies_on_the_api_the_cli_and_the_page(app, client, login, token,
@@ -188,6 +252,40 @@ def test_a_row_rewritten_with_the_stolen_key_is_caught_by_the_checkpoint(app, cl
     result = verify(client, token, full=True)
     assert result["ok"] is False and result["problem"] == "rewritten"
     assert result["after"] < target <= result["broken_at"]
+
+
+def test_a_log_rewritten_whole_as_the_unkeyed_chain_is_caught_by_the_checkpoints(
+        app, client, login, token, province, make_person):
+    make_events(client, login, make_person)
+    admin = token("admin")
+    with app.app_context(), audit_guard_lifted():
+        # Without the key, an insider relabels every event as the old unkeyed kind and re-hashes.
+        prev = "0" * 64
+        for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all():
+            event.chain = LEGACY_CHAIN
+            digest = legacy_digest(prev, event)
+            db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(
+                chain=LEGACY_CHAIN, prev_hash=prev, hash=digest))
+            prev = digest
+        db.session.commit()
+    result = verify(client, admin, full=True)
+    assert result["ok"] is False and result["problem"] == "rewritten"
+
+
+def test_a_log_with_no_checkpoint_outside_the_database_is_reported(app, client, login, token,
+                                                                   runner, province,
+                                                                   make_person):
+    """Without its checkpoints, a log re-hashed whole as the unkeyed chain would pass as valid."""
+    make_events(client, login, make_person)
+    admin = token("admin")
+    assert verify(client, admin)["ok"] is True
+    for path in Path(app.config["AUDIT_ANCHOR_DIR"]).glob("*"):
+        path.unlink()
+    for full in (False, True):
+        result = verify(client, admin, full=full)
+        assert result["ok"] is False and result["problem"] == "no_anchors", result
+    cli = runner.invoke(args=["audit", "verify", "--full"])
+    assert cli.exit_code == 1 and app.config["AUDIT_ANCHOR_DIR"] in cli.output
 
 
 def test_an_old_edit_escapes_the_incremental_check_but_not_the_full_one(app, client, login,

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.matching.conftest import shared_set
 from wanted.matching import scoring
 from wanted.matching.engine import DetectedFace, find_faces, load_rgb
 from wanted.matching.gallery import DEFAULT_THRESHOLDS, Gallery, band
@@ -118,3 +119,8 @@ def test_on_east_asian_faces_calibration_cuts_false_strong_candidates(east_asian
     assert after["first"] / searched >= 0.85
     assert after["wrong strong"] < before["wrong strong"] / 2, (before, after)
     assert after["strangers strong"] < before["strangers strong"], (before, after)
+
+
+def test_an_absent_calibration_set_skips_the_test_saying_where_it_was_looked_for():
+    with pytest.raises(pytest.skip.Exception, match=r"no_such_set is absent .*never in it"):
+        shared_set("no_such_set")

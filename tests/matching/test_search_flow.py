@@ -311,3 +311,23 @@ def test_a_blurred_face_is_flagged_and_gets_no_strong_candidate(client, token, l
         f"/matches/{search['id']}").get_data(as_text=True)
     assert 'data-testid="low-quality"' not in client.get(
         f"/matches/{sharp['id']}").get_data(as_text=True)
+
+
+def test_registry_faces_are_encoded_with_the_enrolment_jitters_and_searches_with_one(
+        app, client, token, province, make_person, monkeypatch):
+    from wanted.matching import engine
+
+    real, jitters = engine.find_faces, []
+
+    def spy(image, **options):
+        jitters.append(options.get("jitters", 1))
+        return real(image, **options)
+
+    monkeypatch.setattr(engine, "find_faces", spy)
+    app.config["FACE_ENROL_JITTERS"] = 2
+    headers = token("off_a")
+    person = make_person(full_name="Test obama")
+    assert enrol(client, headers, person.id, "obama/1.jpg").status_code == 201
+    assert jitters == [2]
+    assert match(client, headers, "obama/2.jpg").status_code in (200, 201)
+    assert jitters == [2, 1]

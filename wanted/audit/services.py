@@ -160,6 +160,7 @@ def verify_chain(full: bool = False, *, up_to: int | None = None) -> dict:
     entries, forged = anchors.read_all()
     if forged:
         return break_report(walk, "forged_anchor", None, lines=forged[:10])
+    anchored = bool(entries)
     entries = [e for e in entries if e["last_id"] > walk.last_id
                and (up_to is None or e["last_id"] <= up_to)]
     kept = stored_state_entry(walk.last_id)
@@ -184,6 +185,9 @@ def verify_chain(full: bool = False, *, up_to: int | None = None) -> dict:
     problem = check_anchors(walk, entries, hashes)
     if problem:
         return problem
+    if walk.events and not anchored:
+        # The keyed chain anchors its start at once: no checkpoint at all means they were lost.
+        return break_report(walk, "no_anchors", None, anchor_dir=str(anchors.anchor_dir()))
     if checked:
         save_state(walk)
     return {"ok": True, "events": walk.events, "legacy_events": walk.legacy_events,
@@ -244,6 +248,9 @@ def describe(result: dict) -> str:
                    id=result["broken_at"]),
         "forged_anchor": _("A checkpoint file line is not signed by the audit key: %(lines)s.",
                            lines=", ".join(result.get("lines", []))),
+        "no_anchors": _("No checkpoint of the chain is in %(dir)s: nothing outside the database "
+                        "vouches for the log (the folder is lost or misconfigured).",
+                        dir=result.get("anchor_dir")),
     }
     return messages[result["problem"]]
 

@@ -13,7 +13,7 @@ from wanted.errors import (
     http_message,
     request_id,
 )
-from wanted.security import HSTS_VALUE, trust_proxies
+from wanted.security import HSTS_VALUE
 from wanted.validation import BoundedIntConverter
 
 # What the portal's pages may load: only its own files; no script at all.
@@ -44,16 +44,17 @@ def create_public_app(config: type | dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = app.config["PUBLIC_MAX_CONTENT_LENGTH"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "wanted" / "translations")
     app.session_interface = NoSessions()
-    trust_proxies(app)  # behind the reverse proxy, limits count each citizen's own address
     register_extensions(app)
     from wanted.favicon import add_favicon
     from wanted.public.portal import bp
+    from wanted.security import trust_proxies
 
     app.register_blueprint(bp)
     add_favicon(app)
     register_errorhandlers(app)
     app.before_request(check_text_inputs)
     app.after_request(security_headers)
+    trust_proxies(app)
     return app
 
 
