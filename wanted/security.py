@@ -38,11 +38,16 @@ def security_headers(response: Response, *, hsts: bool) -> Response:
     return response
 
 
-def init_security(app: Flask) -> None:
-    """Trust N proxy hops for the client's address, and add the headers to every answer."""
+def trust_proxies(app: Flask) -> None:
+    """Believe the X-Forwarded-* headers of `TRUSTED_PROXIES` hops (none by default)."""
     hops = int(app.config["TRUSTED_PROXIES"] or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def init_security(app: Flask) -> None:
+    """Trust N proxy hops for the client's address, and add the headers to every answer."""
+    trust_proxies(app)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

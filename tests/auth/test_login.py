@@ -112,6 +112,7 @@ def test_cli_unlocks_an_account(app, client, runner, province):
     lock_off_b(client, app)
     result = runner.invoke(args=["users", "unlock", "off_b"])
     assert result.exit_code == 0 and "User off_b unlocked." in result.output
+    assert outcomes(app, "user.unlock") == [("", "ok")]  # by the command line
     assert client.post("/login", data={"username": "off_b",
                                        "password": PASSWORD}).status_code == 302
 
@@ -195,3 +196,37 @@ def test_app_uses_redis_limits_when_configured(database_url, tmp_path, province)
                       "STORAGE_DIR": str(tmp_path),
                       "RATE_LIMIT_PREFIX": f"test:{uuid.uuid4().hex}:"})
     assert isinstance(app.extensions["rate_limiter"], RedisRateLimiter)
+
+
+def test_token_and_code_limits_and_sessions_are_shared_through_redis(database_url, tmp_path,
+                                                                     province):
+    # Two web processes of a production set-up: what one counts, the other sees.
+    from wanted import create_app
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": REDIS_URL,
+                "RATE_LIMIT_PREFIX": prefix, "SESSION_REDIS_PREFIX": prefix,
+                "STORAGE_DIR": str(tmp_path), "TOKEN_RATE_LIMIT": (1, WINDOW),
+                "MFA_RATE_LIMIT": (1, WINDOW)}
+    web1, web2 = create_app(settings), create_app(settings)
+    try:
+        first = web1.test_client()
+        assert first.post("/login", data={"username": "off_a",
+                                          "password": PASSWORD}).status_code == 302
+        assert first.post("/account/token").status_code == 200
+        second = web2.test_client()
+        second.set_cookie("session", first.get_cookie("session").value)
+        assert second.get("/account").status_code == 200  # the session, from Redis
+        assert second.post("/account/token").status_code == 429
+
+        web1.test_cli_runner().invoke(args=["users", "mfa-enrol", "off_b"])
+        first = web1.test_client()
+        first.post("/login", data={"username": "off_b", "password": PASSWORD})
+        assert first.post("/login/mfa", data={"code": "000000"}).status_code == 401
+        second = web2.test_client()
+        second.set_cookie("session", first.get_cookie("session").value)
+        assert second.post("/login/mfa", data={"code": "000000"}).status_code == 429
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD
 from wanted.audit.models import AuditEvent
-from wanted.auth.models import User
+from wanted.auth.models import RecoveryCode, User
 from wanted.extensions import db
 
 
@@ -103,6 +103,30 @@ def test_replacing_the_factor_asks_the_current_code(client, province, login):
     assert response.status_code == 200
 
 
+def test_password_change_asks_the_current_code_too(client, province, login):
+    login("off_a")
+    secret, _codes = enrol(client)
+    new = {"current_password": PASSWORD, "password": "a-brand-new-passphrase-7"}
+    for code in ("", "000000"):
+        response = client.post("/account/password", data={**new, "code": code})
+        assert response.status_code == 422
+        assert "This code is wrong or was already used." in response.get_data(as_text=True)
+    response = client.post("/account/password", data={**new, "code": next_code(secret)})
+    assert response.status_code == 302
+
+
+def test_recovery_codes_are_stored_hashed(app, client, province, login):
+    login("off_a")
+    _secret, codes = enrol(client)
+    with app.app_context():
+        stored = set(db.session.scalars(select(RecoveryCode.code_hash)))
+    assert len(stored) == 10
+    plain = {code.replace("-", "") for code in codes}
+    assert not stored & (plain | set(codes))
+    assert not any(code in value for value in stored for code in plain)
+    assert client.get("/account/mfa").get_data(as_text=True).count(codes[0]) == 0  # shown once
+
+
 def test_admin_resets_a_second_factor_and_it_is_audited(app, client, province, login):
     login("off_a")
     enrol(client)
@@ -128,10 +152,31 @@ def test_mfa_required_sends_users_without_a_factor_to_enrolment(app, client, pro
     assert client.get("/").status_code == 200
 
 
-def test_the_demo_keeps_working_without_a_factor_in_development():
-    from config import DevelopmentConfig
+@pytest.mark.parametrize("required", [None, "true"], ids=["default", "WANTED_MFA_REQUIRED"])
+def test_the_demo_in_development_needs_no_factor_unless_required(app, tmp_path, monkeypatch,
+                                                                 required):
+    from wanted import create_app
+    from wanted.demo.seed import DEMO_PASSWORD
 
-    assert DevelopmentConfig.MFA_REQUIRED is False
+    monkeypatch.setenv("WANTED_ENV", "development")
+    if required:
+        monkeypatch.setenv("WANTED_MFA_REQUIRED", required)
+    else:
+        monkeypatch.delenv("WANTED_MFA_REQUIRED", raising=False)
+    development = create_app({key: app.config[key] for key in (
+        "SQLALCHEMY_DATABASE_URI", "STORAGE_DIR", "AUDIT_ANCHOR_DIR", "SECRET_KEY", "AUDIT_KEY",
+        "WTF_CSRF_ENABLED")})
+    assert development.config["MFA_REQUIRED"] is bool(required)
+    seeded = development.test_cli_runner().invoke(args=["demo", "seed", "--persons", "2"])
+    assert seeded.exit_code == 0, seeded.output
+    client = development.test_client()
+    response = client.post("/login", data={"username": "dt.cb1", "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = client.get("/")
+    if required:
+        assert home.status_code == 302 and home.headers["Location"] == "/account/mfa"
+    else:
+        assert home.status_code == 200
 
 
 def test_cli_enrols_and_prints_the_uri_last(app, client, runner, province):

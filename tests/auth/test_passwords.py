@@ -30,6 +30,18 @@ def test_admin_cannot_give_a_common_password(client, login, province, password, 
     assert 'data-field="password"' in page and reason in page
 
 
+def test_admin_cannot_reset_to_a_common_password(client, login, province):
+    login("admin")
+    response = client.post(f"/admin/users/{province['off_a'].id}/password",
+                           data={"password": "qwertyuiop"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'data-field="password"' in page and "most common passwords" in page
+    client.post("/logout")
+    assert client.post("/login", data={"username": "off_a",
+                                       "password": PASSWORD}).status_code == 302
+
+
 def test_a_strong_password_is_accepted(client, login, province):
     login("admin")
     response = client.post("/admin/users/new", data={

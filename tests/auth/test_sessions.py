@@ -1,5 +1,6 @@
 """Server-side sessions: a copied cookie stops working when the server ends the session."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -192,6 +193,17 @@ def test_session_ends_after_the_absolute_lifetime_even_when_busy(store_app, prov
     assert client.get("/").status_code == 302
 
 
+def test_absolute_lifetime_is_settable(store_app, province, clock):
+    store_app.config["SESSION_MAX_HOURS"] = 1
+    client = store_app.test_client()
+    sign_in(client)
+    for _ in range(2):
+        clock(minutes=25)
+        assert client.get("/").status_code == 200
+    clock(minutes=15)  # 65 minutes after sign-in, never idle
+    assert client.get("/").status_code == 302
+
+
 def test_signed_out_sessions_leave_the_database(app, client, province):
     signed_in = select(func.count(UserSession.id)).where(UserSession.user_id.is_not(None))
     sign_in(client)
@@ -202,7 +214,103 @@ def test_signed_out_sessions_leave_the_database(app, client, province):
         assert db.session.scalar(signed_in) == 0
 
 
+def remember_cookie_name(client) -> str:
+    return client.application.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+
+
 def test_cookie_is_http_only_and_not_persistent(client, province):
     client.post("/login", data={"username": "off_a", "password": PASSWORD})
     cookie = client.get_cookie(COOKIE)
     assert cookie.http_only and cookie.expires is None and cookie.same_site == "Lax"
+    # No "remember me": no cookie that could sign the browser in again.
+    assert client.get_cookie(remember_cookie_name(client)) is None
+
+
+# What a browser sends with what it fetches by itself (an <img>, the icon, a prefetch).
+IMAGE_FETCH = {"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
+PAGE_OPENED = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+
+
+def sets_cookie(response) -> bool:
+    """Tell whether the answer sets or deletes the session cookie."""
+    return any(header.startswith(f"{COOKIE}=")
+               for header in response.headers.getlist("Set-Cookie"))
+
+
+def test_late_requests_with_the_cookie_a_sign_in_replaced_leave_the_new_one_alone(
+        store_app, province, make_person):
+    # Sent before the sign-in's answer arrived, answered after it: had such an answer set or
+    # deleted the cookie, the browser would drop the new sign-in's cookie for it.
+    person = make_person("off_a")
+    client = store_app.test_client()
+    client.get("/lang/en")  # an anonymous session, as the sign-in form's CSRF token makes one
+    before = cookie_of(client)
+    sign_in(client)
+    late = replay(store_app, before)
+    page = late.get(f"/persons/{person.id}", headers=PAGE_OPENED)
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    image = late.get(f"/persons/{person.id}", headers=IMAGE_FETCH)
+    form = late.post(f"/persons/{person.id}/log/tip", data=TIP)
+    plain = late.get("/no-such-page")
+    for answer in (page, image, form, plain):
+        assert answer.status_code == 302 and not sets_cookie(answer), answer.headers
+    assert tips_count(store_app) == 0  # the old id still opens and writes nothing
+    assert client.get("/").status_code == 200
+
+
+def test_a_late_request_after_sign_out_does_not_end_the_next_sign_in(store_app, province):
+    client = store_app.test_client()
+    signed_in = sign_in(client)
+    client.post("/logout")
+    sign_in(client, "off_b")
+    late = replay(store_app, signed_in).get("/", headers=PAGE_OPENED)
+    assert late.status_code == 302 and not sets_cookie(late)
+    assert client.get("/").status_code == 200
+
+
+def test_after_a_timeout_late_requests_with_the_ended_cookie_leave_a_new_sign_in_alone(
+        store_app, province, clock):
+    client = store_app.test_client()
+    ended = sign_in(client)
+    clock(minutes=31)
+    page = client.get("/", headers=PAGE_OPENED, follow_redirects=True)
+    assert "Phiên làm việc đã kết thúc." in page.get_data(as_text=True)  # it says why
+    sign_in(client)
+    late = replay(store_app, ended)
+    for answer in (late.get("/", headers=PAGE_OPENED), late.get("/", headers=IMAGE_FETCH)):
+        assert answer.status_code == 302 and not sets_cookie(answer)
+    assert client.get("/").status_code == 200
+
+
+def test_a_fetch_the_browser_makes_by_itself_never_starts_a_session(store_app, province,
+                                                                    clock):
+    client = store_app.test_client()
+    ended = sign_in(client)
+    client.post("/logout")
+    clock(minutes=20)  # long after: no longer an id replaced moments ago
+    image = replay(store_app, ended).get("/", headers=IMAGE_FETCH)
+    assert image.status_code == 302 and not sets_cookie(image)
+    # A page the user opens still leads to the sign-in page, saying why.
+    page = replay(store_app, ended).get("/", headers=PAGE_OPENED)
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    assert sets_cookie(page)  # a new anonymous session carries the message
+
+
+def test_a_browser_left_with_a_replaced_cookie_can_still_sign_in(store_app, province):
+    # The answer to a sign-in can be lost on the way: that browser still sends the old id.
+    store_app.config["WTF_CSRF_ENABLED"] = True
+    client = store_app.test_client()
+    client.get("/lang/en")
+    before = cookie_of(client)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "off_a", "password": PASSWORD,
+                                "csrf_token": token})
+    lost = replay(store_app, before)
+    page = lost.get("/login")
+    assert page.status_code == 200 and sets_cookie(page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      page.get_data(as_text=True)).group(1)
+    response = lost.post("/login", data={"username": "off_a", "password": PASSWORD,
+                                         "csrf_token": token})
+    assert response.status_code == 302 and lost.get("/").status_code == 200

@@ -216,3 +216,51 @@ def test_hostile_person_ids_never_give_a_5xx(app, published, public_client, send
     response = client.post(f"/api/v1/persons/{person.id}/publication", headers=token("chief"),
                            json={"published": True, "photo_id": 10**30})
     assert response.status_code == 422 and "photo_id" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("hops", [0, 1], ids=["direct", "behind-proxy"])
+def test_behind_a_trusted_proxy_the_portal_limits_and_audits_each_citizen(
+        app, portal_config, published, send_tip, hops):
+    # Every citizen reaches the portal through its reverse proxy: without ProxyFix they would
+    # all share one tip limit, and the audit would name the proxy.
+    person = published()
+    portal = create_public_app({**portal_config, "TRUSTED_PROXIES": hops,
+                                "PUBLIC_TIP_RATE_LIMIT": [1, 3600]})
+    client = portal.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.0.1"  # the proxy
+    statuses = []
+    for citizen in ("192.0.2.7", "192.0.2.8"):
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = citizen
+        statuses.append(send_tip(client, person_id=str(person.id)).status_code)
+    with app.app_context():
+        from wanted.audit.models import AuditEvent
+
+        addresses = db.session.scalars(select(AuditEvent.source_ip).where(
+            AuditEvent.action == "tip.public.create").order_by(AuditEvent.id)).all()
+    if hops:
+        assert statuses == [201, 201] and addresses == ["192.0.2.7", "192.0.2.8"]
+    else:  # a forwarded header from anyone is not believed
+        assert statuses == [201, 429] and addresses == ["10.0.0.1"]
+
+
+def test_reading_a_tip_photo_is_audited_and_refused_to_other_units(app, province, published,
+                                                                   send_tip, client, login):
+    person = published()
+    send_tip(person_id=str(person.id), photo=jpeg_bytes(320, 400))
+    [tip] = tips(app)
+    login("off_a")
+    response = client.get(f"/tips/citizen/{tip.id}/photo.jpg")
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    assert response.headers["Content-Disposition"] == f"inline; filename=tip-{tip.id}-photo.jpg"
+    client.post("/logout")
+    login("off_b")  # the tip is in the queue of unit A
+    assert client.get(f"/tips/citizen/{tip.id}/photo.jpg").status_code == 403
+    with app.app_context():
+        from wanted.audit.models import AuditEvent
+
+        events = db.session.execute(select(
+            AuditEvent.action, AuditEvent.actor_name, AuditEvent.outcome, AuditEvent.object_id)
+            .where(AuditEvent.action.in_(["photo.read", "tip.public.view"]))
+            .order_by(AuditEvent.id)).all()
+    assert events == [("photo.read", "off_a", "ok", str(tip.photo_id)),
+                      ("tip.public.view", "off_b", "denied", str(tip.id))]

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from tests.conftest import REPO
+from tests.conftest import FACES, REPO
 from wanted import create_app
 from wanted.audit.models import AuditEvent
 from wanted.extensions import db
@@ -104,12 +104,44 @@ def test_refused_field_photo_is_audited_as_denied(app, client, login, stored_pho
     assert actions(app, "photo.read") == [("off_b", "denied", str(stored_photo))]
 
 
+def test_field_photo_served_to_its_uploader_is_audited(app, client, login, stored_photo):
+    with app.app_context():
+        db.session.get(Photo, stored_photo).kind = "field"
+        db.session.commit()
+    login("off_a")  # who added it
+    response = client.get(f"/photos/{stored_photo}")
+    assert response.status_code == 200
+    assert_security_headers(response)
+    assert actions(app, "photo.read") == [("off_a", "ok", str(stored_photo))]
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "photo.read"))
+        assert event.details["kind"] == "field"
+
+
+def test_a_face_crop_served_is_audited(app, client, login, province, token):
+    photo = (FACES / "obama" / "1.jpg").read_bytes()
+    search = client.post("/api/v1/matches", headers=token("off_a"), data={
+        "purpose": "xác minh", "case_ref": "VV-1", "photo": (BytesIO(photo), "field.jpg")},
+        content_type="multipart/form-data").json
+    login("off_a")
+    response = client.get(f"/matches/{search['id']}/faces/0.jpg")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert_security_headers(response)
+    assert "Content-Disposition" in response.headers
+    [(actor, outcome, _photo_id)] = actions(app, "photo.read")
+    assert (actor, outcome) == ("off_a", "ok")
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "photo.read"))
+        assert (event.details["kind"], event.details["search_id"]) == ("field", search["id"])
+
+
 def test_reads_of_the_audit_log_and_the_user_list_are_audited(app, client, login, province,
                                                               token):
     login("admin")
-    assert client.get("/admin/audit/?action=login").status_code == 200
-    assert client.get("/admin/users").status_code == 200
-    assert client.get("/api/v1/audit", headers=token("admin")).status_code == 200
+    for response in (client.get("/admin/audit/?action=login"), client.get("/admin/users"),
+                     client.get("/api/v1/audit", headers=token("admin"))):
+        assert response.status_code == 200
+        assert_security_headers(response)  # the audit is never stored by a cache either
     assert [(a, o) for a, o, _ in actions(app, "audit.read")] == [("admin", "ok")] * 2
     assert [(a, o) for a, o, _ in actions(app, "user.list")] == [("admin", "ok")]
     with app.app_context():

@@ -5,6 +5,18 @@ live in Redis so that every web process sees the same ones. Only a SHA-256 of th
 stored, so a copy of the store gives no usable cookie. A session ends on the server at sign-out,
 after `SESSION_IDLE_MINUTES` without a request, `SESSION_MAX_HOURS` after it began, and when
 `end_user_sessions` is called (password change or reset, deactivation, "end all sessions").
+
+A browser may still send an old id after an answer gave it a new one: a request it sent (an
+image, the site icon, a prefetch, a second click) before that answer arrived. Had the answer to
+such a request set or deleted the cookie, the browser would drop the new one and the officer
+would be signed out. So the store never clobbers a cookie it did not just mint for a page:
+- an id is remembered as *replaced* for `REPLACED_GRACE` once an answer has given the browser
+  a new one; a request carrying it is served as signed out and its answer sets no cookie (only
+  the sign-in page may start a session then, so a browser that lost the new cookie can sign in);
+- a request the browser makes by itself (Fetch Metadata says it is not a page being opened)
+  never starts a session;
+- an unknown or timed-out id is never answered with a cookie deletion: the server has
+  forgotten it already, and a page opened with it still leads to the sign-in page.
 """
 
 import hashlib
@@ -12,7 +24,7 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from flask import Flask, Request, Response, current_app
+from flask import Flask, Request, Response, current_app, request
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from sqlalchemy import delete, select
 from werkzeug.datastructures import CallbackDict
@@ -23,6 +35,12 @@ from wanted.timeutil import utcnow
 
 # A session's last-seen time is written at most this often: fewer writes, minute precision.
 TOUCH_EVERY = timedelta(seconds=60)
+# How long an id that an answer replaced is known as such (a late request is seconds late).
+REPLACED_GRACE = timedelta(minutes=5)
+# What the store keeps under a replaced id instead of a session.
+REPLACED_MARK = "_replaced"
+# The page on which a session may start even for a browser that sends a replaced id.
+SIGN_IN_PAGE = "auth.login"
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -30,7 +48,8 @@ class ServerSession(CallbackDict, SessionMixin):
 
     def __init__(self, initial: dict | None = None, sid: str | None = None,
                  created_at: datetime | None = None, seen_at: datetime | None = None,
-                 expired: bool = False) -> None:
+                 expired: bool = False, came_with: str | None = None,
+                 replaced: bool = False) -> None:
         def on_update(_self) -> None:
             self.modified = True
 
@@ -39,6 +58,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.created_at = created_at
         self.seen_at = seen_at
         self.expired = expired  # the cookie named a session that timed out or was ended
+        self.came_with = came_with  # the id the request's cookie carried, live or not
+        self.replaced = replaced  # that id was replaced moments ago: the browser has a newer
         self.modified = False
         self.rotate = False
 
@@ -68,6 +89,10 @@ class DatabaseSessionStore:
         """Write a session whole."""
         db.session.merge(UserSession(id=key, user_id=user_id, created_at=created_at,
                                      seen_at=seen_at, data=session_json_serializer.dumps(data)))
+
+    def mark_replaced(self, key: str, at: datetime) -> None:
+        """Keep, instead of a session, the mark that an answer replaced this id `at`."""
+        self.save(key, {REPLACED_MARK: True}, None, at, at)
 
     def touch(self, key: str, seen_at: datetime) -> None:
         """Move a session's last-seen time."""
@@ -138,6 +163,12 @@ class RedisSessionStore:
             pipe.expire(self._user_set(user_id), self._user_ttl)
         pipe.execute()
 
+    def mark_replaced(self, key: str, at: datetime) -> None:
+        """Keep, instead of a session, the mark that an answer replaced this id `at`."""
+        record = {"data": session_json_serializer.dumps({REPLACED_MARK: True}), "user_id": None,
+                  "created_at": at.isoformat(), "seen_at": at.isoformat()}
+        self._redis.set(self._name(key), json.dumps(record), ex=REPLACED_GRACE)
+
     def touch(self, key: str, seen_at: datetime) -> None:
         """Move a session's last-seen time."""
         raw = self._redis.get(self._name(key))
@@ -181,31 +212,36 @@ class ServerSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(self.get_cookie_name(app))
         # Static files and the site icon need no session, and the API authenticates by bearer
-        # token only. (A browser fetches the icon on its own, maybe still with the cookie a
-        # sign-in has just replaced: answering it with a cookie would sign the officer out.)
+        # token only.
         if not sid or request.path == "/favicon.ico" or request.path.startswith(
                 ((app.static_url_path or "/static") + "/", "/api/")):
             return ServerSession()
         found = self.store.load(session_key(sid))
         if found is None:
-            return ServerSession(expired=True)
+            return ServerSession(expired=True, came_with=sid)
         data, created_at, seen_at = found
         idle, lifetime = self.limits(app)
         now = utcnow()
+        if data.get(REPLACED_MARK):
+            recent = now - seen_at <= REPLACED_GRACE
+            return ServerSession(expired=not recent, replaced=recent, came_with=sid)
         if now - seen_at > idle or now - created_at > lifetime:
             self.store.begin()
             self.store.delete(session_key(sid))
             self.store.commit()
-            return ServerSession(expired=True)
-        return ServerSession(data, sid=sid, created_at=created_at, seen_at=seen_at)
+            return ServerSession(expired=True, came_with=sid)
+        return ServerSession(data, sid=sid, created_at=created_at, seen_at=seen_at,
+                             came_with=sid)
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if session.sid is None and not may_start_session(session):
+            return
         name, domain, path = (self.get_cookie_name(app), self.get_cookie_domain(app),
                               self.get_cookie_path(app))
         if not session:
-            if session.sid or session.expired:
-                if session.sid:
-                    self._write(lambda: self.store.delete(session_key(session.sid)))
+            if session.sid:  # a live session emptied here (sign-out): end it
+                self._write(lambda: self.store.mark_replaced(session_key(session.sid),
+                                                             utcnow()))
                 response.delete_cookie(name, domain=domain, path=path)
             return
         now = utcnow()
@@ -219,15 +255,15 @@ class ServerSessionInterface(SessionInterface):
         response.vary.add("Cookie")
 
     def _save_whole(self, app: Flask, session: ServerSession, now: datetime) -> None:
-        old_sid = session.sid
-        if old_sid is None or session.rotate:
+        old_sid = session.came_with
+        if session.sid is None or session.rotate:
             session.sid, session.created_at = secrets.token_urlsafe(32), now
         user_id = session.get("_user_id")
         idle, _lifetime = self.limits(app)
 
         def write() -> None:
             if old_sid and old_sid != session.sid:
-                self.store.delete(session_key(old_sid))
+                self.store.mark_replaced(session_key(old_sid), now)
             self.store.save(session_key(session.sid), dict(session),
                             int(user_id) if user_id else None, session.created_at, now)
             if session.rotate:
@@ -239,6 +275,20 @@ class ServerSessionInterface(SessionInterface):
         self.store.begin()
         change()
         self.store.commit()
+
+
+def may_start_session(session: ServerSession) -> bool:
+    """Tell whether this request may be answered with a new session id.
+
+    Not when the id it carries was replaced moments ago (the browser holds a newer one), except
+    on the sign-in page; and never for what a browser fetches by itself (Fetch Metadata: not a
+    page being opened, or a prefetch). A client that sends no Fetch Metadata opens pages.
+    """
+    if session.replaced:
+        return request.method == "GET" and request.endpoint == SIGN_IN_PAGE
+    mode = request.headers.get("Sec-Fetch-Mode", "navigate")
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    return mode == "navigate" and "prefetch" not in purpose
 
 
 def init_sessions(app: Flask) -> None:

@@ -324,11 +324,16 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
-        db.session.commit()
-        flash(_("Password changed."), "success")
-        return redirect(url_for("auth.users"))
-    return render_template("auth/password_form.html", form=form, user=user)
+        try:
+            services.set_password(user, form.password.data)
+        except ServiceError as err:
+            attach_errors(form, err)
+        else:
+            db.session.commit()
+            flash(_("Password changed."), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/password_form.html", form=form, user=user), (
+        422 if form.errors else 200)
 
 
 @bp.route("/admin/units", methods=["GET", "POST"])

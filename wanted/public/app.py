@@ -1,12 +1,19 @@
 """The public portal's own application: published notices and citizen tips, nothing else."""
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask.sessions import SessionInterface
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from wanted.errors import ServiceError, check_text_inputs, http_message
+from wanted.errors import (
+    ServiceError,
+    audit_failure,
+    check_text_inputs,
+    http_message,
+    request_id,
+)
+from wanted.security import HSTS_VALUE
 from wanted.validation import BoundedIntConverter
 
 # What the portal's pages may load: only its own files; no script at all.
@@ -40,12 +47,14 @@ def create_public_app(config: type | dict | None = None) -> Flask:
     register_extensions(app)
     from wanted.favicon import add_favicon
     from wanted.public.portal import bp
+    from wanted.security import trust_proxies
 
     app.register_blueprint(bp)
     add_favicon(app)
     register_errorhandlers(app)
     app.before_request(check_text_inputs)
     app.after_request(security_headers)
+    trust_proxies(app)
     return app
 
 
@@ -66,7 +75,8 @@ def register_errorhandlers(app: Flask) -> None:
     """Answer every error with the portal's own page."""
 
     def page(status: int, message: str):
-        return render_template("public/error.html", status=status, message=message), status
+        return render_template("public/error.html", status=status, message=message,
+                               request_id=request_id()), status
 
     @app.errorhandler(ServiceError)
     def service_error(err: ServiceError):
@@ -81,7 +91,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(err: Exception):
-        app.logger.exception("Unhandled error")
+        app.logger.exception("Unhandled error (request %s)", request_id())
+        audit_failure(err)  # rolled back, then audited in a transaction of its own
         return page(500, _("Something went wrong on our side."))
 
 
@@ -91,6 +102,9 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers["X-Request-Id"] = request_id()
+    if current_app.config["HSTS"]:
+        response.headers["Strict-Transport-Security"] = HSTS_VALUE
     if request.path.startswith("/tip") or request.path.startswith("/status"):
         response.headers["Cache-Control"] = "no-store"
     return response

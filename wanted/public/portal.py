@@ -14,11 +14,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from wanted.errors import NotFound, ValidationFailed
+from wanted.errors import ValidationFailed
 from wanted.extensions import db
 from wanted.matching.services import PhotoRejected
 from wanted.public import abuse, services
 from wanted.public.forms import TipForm
+from wanted.public.schemas import NoticeQuery
+from wanted.validation import parse_query
 
 bp = Blueprint("portal", __name__)
 LANG_COOKIE = "wanted_public_lang"
@@ -45,17 +47,16 @@ def set_language(code: str):
 
 
 def _search_args() -> tuple[dict, dict]:
-    """Read the list's filters; a bad year or page is ignored and named."""
-    errors = {}
-    q = (request.args.get("q") or "").strip()[:100]
-    area = (request.args.get("area") or "").strip()[:100]
-    year_raw = (request.args.get("year") or "").strip()
-    year = int(year_raw) if year_raw.isdigit() and 1900 <= int(year_raw) <= 2100 else None
-    if year_raw and year is None:
-        errors["year"] = _("Must be a year from 1900 to 2100.")
-    page_raw = request.args.get("page") or "1"
-    page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) < 100_000 else 1
-    return {"q": q, "area": area, "birth_year": year, "page": page}, errors
+    """Read the list's filters; a filter the schema refuses is ignored and named."""
+    args = {name: value for name, value in request.args.items()
+            if name in NoticeQuery.model_fields}
+    try:
+        query, errors = parse_query(NoticeQuery, args), {}
+    except ValidationFailed as err:
+        errors = err.fields
+        query = parse_query(NoticeQuery, {k: v for k, v in args.items() if k not in errors})
+    return {"q": query.q, "area": query.area, "birth_year": query.year,
+            "page": query.page}, errors
 
 
 @bp.route("/")
@@ -110,14 +111,10 @@ def tip():
                            refusal=refusal), status
 
 
-def _about(person_id) -> dict | None:
+def _about(person_id: str | None) -> dict | None:
     """Return the card of the published person a tip is about, if any."""
-    if not (isinstance(person_id, str) and person_id.isdigit()):
-        return None
-    try:
-        return services.public_card(services.published_notice(int(person_id)))
-    except NotFound:
-        return None
+    notice = services.notice_for(person_id)
+    return services.public_card(notice) if notice else None
 
 
 def _refusal(form: TipForm) -> tuple[int, str | None]:

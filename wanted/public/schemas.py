@@ -2,7 +2,7 @@
 
 from pydantic import Field, StrictBool
 
-from wanted.validation import Id, PastMoment, Schema, Text
+from wanted.validation import MAX_PAGE, Id, PastMoment, QueryInt, QuerySchema, Schema, Text
 
 
 class PublicationInput(Schema):
@@ -24,3 +24,18 @@ class CitizenTipInput(Schema):
     seen_place: Text(300) = ""
     seen_at: PastMoment | None = Field(None, description="Local time when seen")
     contact: Text(300) = ""
+
+
+class NoticeQuery(QuerySchema):
+    """The portal's search of published notices; every filter optional."""
+
+    q: Text(100) = Field("", description="Words of name or aliases, no diacritics needed")
+    year: QueryInt(1900, 2100) | None = Field(None, description="Birth year")
+    area: Text(100) = Field("", description="Words of the district or commune")
+    page: QueryInt(1, MAX_PAGE) = 1
+
+
+class CloseTipInput(Schema):
+    """What came of a citizen tip, as its closing officer says."""
+
+    outcome: Text(2000, min_length=1, lines=True)

@@ -18,11 +18,11 @@ from wanted.extensions import db
 from wanted.matching import services as matching
 from wanted.matching.models import MatchSearch, Photo
 from wanted.public.models import CitizenTip, PublicNotice
-from wanted.public.schemas import CitizenTipInput, PublicationInput
+from wanted.public.schemas import CitizenTipInput, CloseTipInput, PublicationInput
 from wanted.registry.models import WantedPerson
 from wanted.registry.services import Page
 from wanted.text import fold
-from wanted.validation import parse
+from wanted.validation import DIGITS, parse
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 RECEIPT_LENGTH = 12
@@ -84,16 +84,6 @@ def unit_contact(person: WantedPerson) -> str:
     """Return the owning unit's name, address and phone, as a notice shows them by default."""
     unit = person.unit
     return " · ".join(part for part in (unit.name, unit.address, unit.phone) if part)[:300]
-
-
-def _text(data: dict, name: str, limit: int, errors: dict) -> str:
-    value = data.get(name) or ""
-    if not isinstance(value, str):
-        errors[name] = _("Must be text.")
-        return ""
-    if len(value) > limit:
-        errors[name] = _("At most %(n)d characters.", n=limit)
-    return value.strip()
 
 
 def _registry_photo(person: WantedPerson, photo_id: int | None, errors: dict) -> Photo | None:
@@ -287,7 +277,7 @@ def submit_tip(data: dict, photo: bytes | None = None) -> CitizenTip:
     """Take a citizen's tip into the queue of the person's unit, or the province's."""
     clean = check_tip(data)
     checked = matching.intake(photo) if photo else None
-    notice = _notice_for(clean.person_id)
+    notice = notice_for(clean.person_id)
     person = notice.person if notice else None
     now = timeutil.utcnow()
     hours = current_app.config["TIP_RESPONSE_HOURS"]
@@ -308,12 +298,12 @@ def submit_tip(data: dict, photo: bytes | None = None) -> CitizenTip:
     return tip
 
 
-def _notice_for(person_id: str) -> PublicNotice | None:
-    """Return the live notice a tip is about; anything else is a tip for triage."""
-    if not (person_id.isascii() and person_id.isdigit()):
-        return None
+def notice_for(person_id: str | None) -> PublicNotice | None:
+    """Return the live notice a tip is about; anything but a published person's id is None."""
+    if not isinstance(person_id, str) or not DIGITS.fullmatch(person_id.strip()):
+        return None  # "²", "١" or 5,000 digits are no id: a tip for triage, never an error
     try:
-        return published_notice(int(person_id))
+        return published_notice(int(person_id.strip()))
     except NotFound:
         return None
 
@@ -378,12 +368,7 @@ def take_tip(actor: User, tip: CitizenTip) -> CitizenTip:
 
 def close_tip(actor: User, tip: CitizenTip, outcome: str) -> CitizenTip:
     """Close a tip with what came of it (the citizen sees only that it is closed)."""
-    errors: dict[str, str] = {}
-    outcome = _text({"outcome": outcome}, "outcome", 2000, errors)
-    if not outcome and not errors:
-        errors["outcome"] = _("Say what came of the tip.")
-    if errors:
-        raise ValidationFailed(_("Some fields are not valid."), errors)
+    outcome = parse(CloseTipInput, {"outcome": outcome or ""}).outcome
     if tip.status == "closed":
         raise Conflict(_("This tip is already closed."), code="tip_closed")
     now = timeutil.utcnow()

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from wanted import timeutil
+from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.session import roles_required
 from wanted.auth.views import attach_errors
@@ -122,7 +123,10 @@ def tip_photo(tip_id: int):
     found = services.get_citizen_tip(current_user, tip_id)
     if found.photo is None:
         abort(404)
-    return jpeg_response(photo_store().get(found.photo.sha256), found.photo.sha256)
+    audit.record("photo.read", object_type="photo", object_id=found.photo.id,
+                 details={"kind": found.photo.kind, "citizen_tip_id": found.id})
+    db.session.commit()
+    return jpeg_response(photo_store().get(found.photo.sha256), f"tip-{found.id}-photo")
 
 
 @bp.route("/tips/citizen/<int:tip_id>/take", methods=["POST"])
