@@ -102,6 +102,22 @@ def test_language_switch_to_english_and_back(client, login, province):
     assert "Đăng xuất" in client.get("/").get_data(as_text=True)
 
 
+def test_person_page_follows_each_language_switch_of_the_session(client, login, province,
+                                                                make_person):
+    person = make_person(sex="male")
+    login("off_a")
+    # Template text, a macro's text (the log forms' titles) and the label tables, each way.
+    vietnamese = ("Diễn biến hồ sơ", "Ghi nhận lần vận động đầu thú", "Đang truy nã", "Nam")
+    english = ("Timeline", "Log an outreach contact", "Wanted", "Male")
+    for lang, shown, not_shown in (("vi", vietnamese, english), ("en", english, vietnamese),
+                                   ("vi", vietnamese, english)):
+        client.get(f"/lang/{lang}")
+        page = client.get(f"/persons/{person.id}").get_data(as_text=True)
+        assert f'<html lang="{lang}">' in page
+        assert all(f">{text}<" in page or f"> {text}<" in page for text in shown), lang
+        assert not any(f">{text}<" in page or f"> {text}<" in page for text in not_shown), lang
+
+
 def test_list_pages_through_results_keeping_the_filters(app, client, login, province,
                                                         make_person):
     app.config["PER_PAGE"] = 2
