@@ -1,6 +1,7 @@
 """Schemathesis against the WSGI app: every operation, three roles, no 5xx for any input."""
 
 import os
+import re
 from collections import Counter
 
 import pytest
@@ -25,6 +26,16 @@ def test_the_openapi_document_is_valid_openapi_3(client):
     assert person_body["additionalProperties"] is False
 
 
+def test_the_document_describes_every_api_route_and_nothing_else(app, client):
+    document = client.get("/api/v1/openapi.json").json
+    described = {(path, method.upper()) for path, item in document["paths"].items()
+                 for method in item}
+    routed = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert described == routed
+
+
 @pytest.fixture
 def rows(client, province, make_person, token) -> dict:
     """Real rows the generated requests can reach besides the ids they make up."""
@@ -42,27 +53,30 @@ def rows(client, province, make_person, token) -> dict:
 def test_no_generated_request_gets_a_5xx(app, rows, token, mode, capsys):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {role: token(role) for role in ROLES}
+    reached: set[str] = set()
     statuses: Counter = Counter()
     failures: list = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in operations:
         known = {p.name: rows[p.name] for p in operation.path_parameters if p.name in rows}
         strategies = [operation.as_strategy(generation_mode=mode)]
         if known:
             strategies.append(operation.as_strategy(generation_mode=mode, path_parameters=known))
         for strategy in strategies:
             for role in ROLES:
-                run_cases(strategy, headers[role], statuses, failures)
+                run_cases(strategy, headers[role], statuses, failures, reached)
     total = sum(statuses.values())
     with capsys.disabled():
         print(f"\nschemathesis {mode.value}: {total} generated cases, statuses "
               f"{dict(sorted(statuses.items()))}")
     assert not failures, failures[:5]
     assert total >= EXAMPLES * 20
+    assert reached == {operation.label for operation in operations}  # every one was called
 
 
-def run_cases(strategy, headers: dict, statuses: Counter, failures: list) -> None:
-    """Send up to EXAMPLES generated cases; note each status and every 5xx."""
+def run_cases(strategy, headers: dict, statuses: Counter, failures: list,
+              reached: set[str]) -> None:
+    """Send up to EXAMPLES generated cases; note each status, each operation and every 5xx."""
 
     @given(case=strategy)
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
@@ -70,6 +84,7 @@ def run_cases(strategy, headers: dict, statuses: Counter, failures: list) -> Non
     def call(case) -> None:
         response = case.call(headers=headers)
         statuses[response.status_code] += 1
+        reached.add(case.operation.label)
         if response.status_code >= 500:
             failures.append((case.operation.label, response.status_code,
                              case.as_curl_command(), response.text[:300]))

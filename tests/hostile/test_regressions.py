@@ -306,6 +306,29 @@ def test_a_hand_typed_match_tip_is_refused_by_the_api(client, province, token, m
     assert [i["kind"] for i in timeline.json["items"]] == ["registered"]
 
 
+def test_a_hand_typed_match_tip_is_refused_by_the_page_and_the_service(client, app, province,
+                                                                         login, make_person):
+    from wanted.auth import services as auth
+    from wanted.errors import ValidationFailed
+    from wanted.pursuit import services as pursuit
+    from wanted.pursuit.models import Tip
+
+    person = make_person()
+    login("off_a")
+    client.get("/lang/en")
+    response = client.post(f"/persons/{person.id}/log/tip", data={
+        "received_at": "2025-01-05T08:30", "source": "match", "text": "khớp khuôn mặt"})
+    assert response.status_code == 422
+    assert 'data-field="source"' in response.get_data(as_text=True)
+    with app.app_context():
+        with pytest.raises(ValidationFailed) as refused:
+            pursuit.create_tip(auth.user_by_username("off_a"), db.session.get(
+                WantedPerson, person.id), {"source": "match", "text": "khớp khuôn mặt"})
+        assert "source" in refused.value.fields
+        db.session.rollback()
+        assert db.session.scalar(select(Tip.id)) is None
+
+
 # --- unexpected failures: rolled back, audited apart, request id shown and logged --------------
 
 def broken_view(*args, **kwargs):
