@@ -36,6 +36,44 @@ def test_the_document_describes_every_api_route_and_nothing_else(app, client):
     assert described == routed
 
 
+def test_every_input_number_text_and_list_is_bounded(client):
+    """Each integer of a body or parameter has a range, each text a length (or a fixed form),
+    each list a size: what the schemas declare is what the document says."""
+    document = client.get("/api/v1/openapi.json").json
+    components = document["components"]["schemas"]
+    unbounded: list[str] = []
+
+    def walk(schema: dict, where: str) -> None:
+        if "$ref" in schema:
+            walk(components[schema["$ref"].rsplit("/", 1)[1]], where)
+            return
+        for choice in schema.get("anyOf", []):
+            walk(choice, where)
+        kind = schema.get("type")
+        if kind == "integer" and not {"minimum", "maximum"} <= set(schema):
+            unbounded.append(where)
+        if kind == "string" and not {"maxLength", "enum", "const", "pattern"} & set(schema) \
+                and schema.get("format") != "binary":
+            unbounded.append(where)
+        if kind == "array":
+            if "maxItems" not in schema:
+                unbounded.append(where)
+            walk(schema["items"], f"{where}[]")
+        for name, field in schema.get("properties", {}).items():
+            walk(field, f"{where}.{name}")
+
+    checked = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation["parameters"]:
+                walk(parameter["schema"], f"{method} {path} {parameter['name']}")
+                checked += 1
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                walk(content["schema"], f"{method} {path} body")
+                checked += 1
+    assert checked > 40 and unbounded == []
+
+
 @pytest.fixture
 def rows(client, province, make_person, token) -> dict:
     """Real rows the generated requests can reach besides the ids they make up."""
