@@ -130,6 +130,22 @@ def test_edge_moments_in_outreach_are_422(client, province, token, make_person, 
     assert field in fields(response)
 
 
+@pytest.mark.parametrize(("field", "value"), [
+    ("contacted_at", "0001-01-01T00:00"), ("contacted_at", "9999-12-31T23:59"),
+    ("contacted_at", "²⁰²⁰-01-01T00:00"), ("follow_up_on", "0001-01-01"),
+    ("follow_up_on", "9999-12-31"), ("follow_up_on", "2020-02-30"),
+])
+def test_edge_dates_in_the_outreach_form_are_refused_at_their_field(client, province, login,
+                                                                   make_person, field, value):
+    person = make_person()
+    login("off_a")
+    data = {"contacted_at": "2025-01-05T08:30", "channel": "visit", "outcome": "refused",
+            field: value}
+    response = client.post(f"/persons/{person.id}/log/outreach", data=data)
+    assert response.status_code == 422
+    assert f'data-field="{field}"' in response.get_data(as_text=True)
+
+
 def test_offsets_of_fourteen_hours_are_accepted(client, province, token, make_person):
     person = make_person()
     for offset in ("+14:00", "-12:00"):
