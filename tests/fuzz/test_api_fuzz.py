@@ -105,7 +105,8 @@ def test_no_generated_request_gets_a_5xx(app, rows, token, mode, capsys):
                 run_cases(strategy, headers[role], statuses, failures, reached)
     total = sum(statuses.values())
     with capsys.disabled():
-        print(f"\nschemathesis {mode.value}: {total} generated cases, statuses "
+        backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0].split("+")[0]
+        print(f"\nschemathesis {mode.value} ({backend}): {total} generated cases, statuses "
               f"{dict(sorted(statuses.items()))}")
     assert not failures, failures[:5]
     assert total >= EXAMPLES * 20
