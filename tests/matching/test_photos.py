@@ -1,5 +1,6 @@
 """Matching on real photos: the right person comes first, strangers get no strong candidate."""
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,17 @@ def test_an_east_asian_stranger_gets_no_strong_candidate(sample_faces_dir):
     for photo in sorted((sample_faces_dir / "Zhang_Qiang").glob("*.jpg")):
         candidates = search(gallery, face(f"Zhang_Qiang/{photo.name}"))
         assert "strong" not in [band(c.distance, DEFAULT_THRESHOLDS) for c in candidates], photo
+
+
+def test_every_committed_photo_is_attributed_to_a_source_whose_licence_allows_it(faces_dir):
+    with (faces_dir / "MANIFEST.tsv").open(newline="") as manifest:
+        rows = {row["path"]: row for row in csv.DictReader(manifest, delimiter="\t")}
+    files = {p.relative_to(faces_dir).as_posix() for p in faces_dir.rglob("*.jpg")}
+    assert files == set(rows)
+    licence_files = {"MIT": "face_recognition-MIT.txt", "BSL-1.0": "dlib-BSL-1.0.txt"}
+    sources = {"MIT": "ageitgey/face_recognition", "BSL-1.0": "davisking/dlib"}
+    for path, row in rows.items():
+        licence = row["license"].split()[0]
+        assert licence in licence_files, path
+        assert row["source"] == sources[licence] and row["commit"] and row["source_path"], path
+        assert (faces_dir / "LICENSES" / licence_files[licence]).is_file()
