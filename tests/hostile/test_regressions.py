@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from tests.conftest import PASSWORD
 from wanted.audit.models import AuditEvent
 from wanted.extensions import db
 from wanted.registry.models import WantedPerson
@@ -86,6 +87,32 @@ def test_form_version_that_is_no_number_is_refused_on_the_page(client, province,
         "unit": "A", "version": version})
     assert response.status_code == 422
     assert "This form is out of date; reload the page." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["²²²²²²", "١٢٣٤٥٦", "１２３４５６"])
+def test_a_second_factor_code_of_odd_digits_is_refused_not_an_error(app, client, runner,
+                                                                     province, code):
+    runner.invoke(args=["users", "mfa-enrol", "off_a"])
+    client.post("/login", data={"username": "off_a", "password": PASSWORD})
+    response = client.post("/login/mfa", data={"code": code})
+    assert response.status_code == 401
+    assert 'data-testid="error-message"' not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("photo_id", ["²", "9" * 5000, "-1", str(2**64)])
+def test_a_publication_form_photo_that_is_no_id_is_refused(client, app, province, login,
+                                                           make_person, photo_id):
+    from wanted.public.models import PublicNotice
+
+    person = make_person()
+    login("sup_a")
+    response = client.post(f"/persons/{person.id}/publication", data={
+        "action": "publish", "photo_id": photo_id, "area": "huyện Sơn Hà"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(PublicNotice.id)) is None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "photo_id" in page or "Choose one of this person" in page or "whole number" in page
 
 
 # --- dates at the calendar's edges, offsets, non-string dates ---------------------------------

@@ -62,6 +62,15 @@ def test_a_tip_about_an_odd_person_id_goes_to_triage(app, published, send_tip, p
         assert db.session.scalar(select(CitizenTip.person_id)) is None
 
 
+@pytest.mark.parametrize("answer", ["²", "١", "９", "99999"])
+def test_an_answer_of_odd_digits_is_a_wrong_answer(app, published, send_tip, answer):
+    person = published()
+    response = send_tip(person_id=str(person.id), answer=answer)
+    assert response.status_code == 422
+    assert 'data-field="answer"' in response.get_data(as_text=True)
+    assert tip_count(app) == 0
+
+
 @st.composite
 def hostile_text(draw) -> str:
     """Text a clumsy or hostile client sends: odd digits, huge numbers, controls, surrogates."""
