@@ -146,10 +146,10 @@ Day = Annotated[date, PlainValidator(_day), WithJsonSchema(
 # A moment in ISO 8601, always read as an aware datetime; without an offset it is local time.
 Moment = Annotated[datetime, PlainValidator(_moment), WithJsonSchema(
     {"type": "string", "format": "date-time", "maxLength": 40})]
-# A JSON integer (never a string, float or boolean) in the range of a database id.
 # A moment that has happened (give or take a phone's clock skew).
 PastMoment = Annotated[datetime, PlainValidator(_past_moment), WithJsonSchema(
     {"type": "string", "format": "date-time", "maxLength": 40})]
+# A JSON integer (never a string, float or boolean) in the range of a database id.
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Strict(), Field(ge=0, le=MAX_ID)]
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from tests.conftest import PASSWORD
 from wanted.audit.models import AuditEvent
 from wanted.extensions import db
 from wanted.registry.models import WantedPerson
@@ -88,6 +89,32 @@ def test_form_version_that_is_no_number_is_refused_on_the_page(client, province,
     assert "This form is out of date; reload the page." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("code", ["²²²²²²", "١٢٣٤٥٦", "１２３４５６"])
+def test_a_second_factor_code_of_odd_digits_is_refused_not_an_error(app, client, runner,
+                                                                     province, code):
+    runner.invoke(args=["users", "mfa-enrol", "off_a"])
+    client.post("/login", data={"username": "off_a", "password": PASSWORD})
+    response = client.post("/login/mfa", data={"code": code})
+    assert response.status_code == 401
+    assert 'data-testid="error-message"' not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("photo_id", ["²", "9" * 5000, "-1", str(2**64)])
+def test_a_publication_form_photo_that_is_no_id_is_refused(client, app, province, login,
+                                                           make_person, photo_id):
+    from wanted.public.models import PublicNotice
+
+    person = make_person()
+    login("sup_a")
+    response = client.post(f"/persons/{person.id}/publication", data={
+        "action": "publish", "photo_id": photo_id, "area": "huyện Sơn Hà"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(PublicNotice.id)) is None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "photo_id" in page or "Choose one of this person" in page or "whole number" in page
+
+
 # --- dates at the calendar's edges, offsets, non-string dates ---------------------------------
 
 @pytest.mark.parametrize(("query", "field"), [
@@ -128,6 +155,22 @@ def test_edge_moments_in_outreach_are_422(client, province, token, make_person, 
                                  "outcome": "refused"})
     assert response.status_code == 422
     assert field in fields(response)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("contacted_at", "0001-01-01T00:00"), ("contacted_at", "9999-12-31T23:59"),
+    ("contacted_at", "²⁰²⁰-01-01T00:00"), ("follow_up_on", "0001-01-01"),
+    ("follow_up_on", "9999-12-31"), ("follow_up_on", "2020-02-30"),
+])
+def test_edge_dates_in_the_outreach_form_are_refused_at_their_field(client, province, login,
+                                                                   make_person, field, value):
+    person = make_person()
+    login("off_a")
+    data = {"contacted_at": "2025-01-05T08:30", "channel": "visit", "outcome": "refused",
+            field: value}
+    response = client.post(f"/persons/{person.id}/log/outreach", data=data)
+    assert response.status_code == 422
+    assert f'data-field="{field}"' in response.get_data(as_text=True)
 
 
 def test_offsets_of_fourteen_hours_are_accepted(client, province, token, make_person):
@@ -304,6 +347,29 @@ def test_a_hand_typed_match_tip_is_refused_by_the_api(client, province, token, m
     assert "source" in fields(response)
     timeline = client.get(f"/api/v1/persons/{person.id}/timeline", headers=token("off_a"))
     assert [i["kind"] for i in timeline.json["items"]] == ["registered"]
+
+
+def test_a_hand_typed_match_tip_is_refused_by_the_page_and_the_service(client, app, province,
+                                                                         login, make_person):
+    from wanted.auth import services as auth
+    from wanted.errors import ValidationFailed
+    from wanted.pursuit import services as pursuit
+    from wanted.pursuit.models import Tip
+
+    person = make_person()
+    login("off_a")
+    client.get("/lang/en")
+    response = client.post(f"/persons/{person.id}/log/tip", data={
+        "received_at": "2025-01-05T08:30", "source": "match", "text": "khớp khuôn mặt"})
+    assert response.status_code == 422
+    assert 'data-field="source"' in response.get_data(as_text=True)
+    with app.app_context():
+        with pytest.raises(ValidationFailed) as refused:
+            pursuit.create_tip(auth.user_by_username("off_a"), db.session.get(
+                WantedPerson, person.id), {"source": "match", "text": "khớp khuôn mặt"})
+        assert "source" in refused.value.fields
+        db.session.rollback()
+        assert db.session.scalar(select(Tip.id)) is None
 
 
 # --- unexpected failures: rolled back, audited apart, request id shown and logged --------------

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from wanted import timeutil
+from wanted.audit.models import AuditEvent
 from wanted.auth import services as auth
 from wanted.extensions import db
 from wanted.pursuit import services as pursuit
@@ -74,6 +75,17 @@ def test_settings_change_the_deadlines(app, client, token, published, clock):
     assert figures(client, token)["hits_overdue"] == 1
 
 
+def test_the_tip_deadline_is_a_setting_of_its_own(public_app, client, token, published,
+                                                  send_tip, clock):
+    public_app.config.update(TIP_RESPONSE_HOURS=2)  # fixed on the tip when the portal takes it
+    person = published()
+    send_tip(person_id=str(person.id))
+    clock(timedelta(minutes=119))
+    assert figures(client, token)["tips_overdue"] == 0
+    clock(timedelta(minutes=121))
+    assert figures(client, token)["tips_overdue"] == 1
+
+
 def test_an_answered_hit_is_not_overdue_and_counts_in_the_median(app, client, token, published,
                                                                  clock):
     person = published()
@@ -111,6 +123,9 @@ def test_validation_is_overdue_after_n_months(app, client, token, province, make
     assert figures(client, token)["validation_overdue"] == 0
     clock(timedelta(days=370))
     assert figures(client, token)["validation_overdue"] == 1
+    login("sup_a")  # the unit's dashboard lists the record to validate
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert 'data-kind="validation"' in dashboard and "Phạm Văn Đức" in dashboard
     login("off_a")  # assigned to the person: the home page lists it
     home = client.get("/").get_data(as_text=True)
     assert 'data-testid="home-validations"' in home and "Phạm Văn Đức" in home
@@ -123,6 +138,13 @@ def test_validation_is_overdue_after_n_months(app, client, token, province, make
     assert 'data-testid="home-validations"' not in client.get("/").get_data(as_text=True)
     timeline = client.get(f"/api/v1/persons/{person.id}/timeline", headers=token("off_a")).json
     assert [e["note"] for e in timeline["items"] if e["kind"] == "validation"] == ["Đã rà soát"]
+    with app.app_context():
+        [event] = db.session.scalars(db.select(AuditEvent).where(
+            AuditEvent.action == "person.validate")).all()
+        assert (event.actor_name, event.object_id, event.details["note"]) == (
+            "off_a", str(person.id), "Đã rà soát")
+    login("sup_a")
+    assert 'data-kind="validation"' not in client.get("/dashboard").get_data(as_text=True)
 
 
 def test_validation_period_is_a_setting_and_the_api_validates(app, client, token, province,

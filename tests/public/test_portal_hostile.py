@@ -1,14 +1,17 @@
 """The portal faces the internet: no input reaches a 5xx, a failure is audited with a request id,
 and its limits count each citizen's address, shared by every process through Redis."""
 
+import io
 import logging
 import os
+import re
 import uuid
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from redis import Redis
 from sqlalchemy import select, text
 
@@ -16,7 +19,9 @@ from tests.public.conftest import solve
 from wanted import create_public_app
 from wanted.audit.models import AuditEvent
 from wanted.extensions import db
+from wanted.matching.models import Photo
 from wanted.public.models import CitizenTip
+from wanted.storage import photo_store
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 HUGE = "9" * 5000
@@ -55,6 +60,15 @@ def test_a_tip_about_an_odd_person_id_goes_to_triage(app, published, send_tip, p
     assert send_tip(person_id=person_id).status_code == 201
     with app.app_context():
         assert db.session.scalar(select(CitizenTip.person_id)) is None
+
+
+@pytest.mark.parametrize("answer", ["²", "١", "９", "99999"])
+def test_an_answer_of_odd_digits_is_a_wrong_answer(app, published, send_tip, answer):
+    person = published()
+    response = send_tip(person_id=str(person.id), answer=answer)
+    assert response.status_code == 422
+    assert 'data-field="answer"' in response.get_data(as_text=True)
+    assert tip_count(app) == 0
 
 
 @st.composite
@@ -130,3 +144,35 @@ def test_processes_share_the_limits_and_spent_questions_in_redis(app, portal_con
     assert tip_count(app) == 2
     keys = Redis.from_url(REDIS_URL).keys(f"{prefix}public:*")
     assert {key.decode().split(":")[4] for key in keys} >= {"tip", "challenge"}
+
+
+def test_a_tip_photo_loses_its_metadata(app, published, send_tip):
+    person = published()
+    exif = Image.Exif()
+    exif[0x8825] = {2: (21.0, 1.0, 0.0), 1: "N"}  # GPS position
+    exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), "#556677").save(out, "JPEG", exif=exif.tobytes())
+    assert send_tip(person_id=str(person.id), photo=out.getvalue()).status_code == 201
+    with app.app_context():
+        photo = db.session.scalar(select(Photo).where(Photo.kind == "tip"))
+        stored = photo_store().get(photo.sha256)
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and not image.getexif()
+        assert "exif" not in image.info
+    assert b"PhoneMaker" not in stored
+
+
+def test_portal_pages_load_nothing_from_outside(published, public_client):
+    person = published()
+    for path in ("/", f"/notices/{person.id}", f"/tip?person={person.id}", "/status"):
+        response = public_client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert "<script" not in page
+        for link in re.findall(r'(?:src|href|action)="([^"]*)"', page):
+            assert link.startswith(("/", "?", "#")) and not link.startswith("//"), (path, link)
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'none'" in policy
+    css = public_client.get("/assets/css/public.css").get_data(as_text=True)
+    assert "http" not in css and "@import" not in css

@@ -1,5 +1,7 @@
 """Registry pages: the person form's errors, edit conflicts, scope, and what gets audited."""
 
+import re
+
 from sqlalchemy import select
 
 from wanted.audit.models import AuditEvent
@@ -129,3 +131,17 @@ def test_list_pages_through_results_keeping_the_filters(app, client, login, prov
     assert 'rel="next" href="/?q=van&amp;sort=name&amp;page=2"' in first
     second = client.get("/?q=van&sort=name&page=2").get_data(as_text=True)
     assert "Cao Văn C" in second and "An Văn A" not in second and 'rel="prev"' in second
+
+
+def test_charges_are_ticked_in_a_list_of_boxes_not_a_ctrl_click_list(client, login, province):
+    login("off_a")
+    page = client.get("/persons/new").get_data(as_text=True)
+    assert not re.search(r'<select[^>]*name="charges"', page)
+    assert re.search(r'<input[^>]*name="charges"[^>]*type="checkbox"|'
+                     r'<input[^>]*type="checkbox"[^>]*name="charges"', page)
+    # Ticking two boxes saves both charges.
+    response = client.post("/persons/new", data=form_data(charges=["173", "168"]),
+                           follow_redirects=True)
+    shown = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "173" in shown and "168" in shown

@@ -41,7 +41,7 @@ def qr_svg(uri: str) -> Markup:
 def matching_step(secret: str, code: str, after_step: int | None) -> int | None:
     """Return the time-step whose code this is, if it is current and newer than `after_step`."""
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):  # "²" is a digit too
         return None
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(time.time())

@@ -53,7 +53,7 @@ def check_answer(token: str, answer: str) -> bool:
     except (BadSignature, KeyError, TypeError):
         return False
     answer = (answer or "").strip()
-    if not answer.isdigit() or len(answer) > 3:
+    if not (answer.isascii() and answer.isdigit()) or len(answer) > 3:  # not "²" or "١"
         return False
     if not hmac.compare_digest(mac, _answer_mac(nonce, int(answer))):
         return False

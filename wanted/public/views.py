@@ -21,6 +21,7 @@ from wanted.public.forms import CloseTipForm, PublishForm, TipSearchForm, Withdr
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store
+from wanted.validation import DIGITS
 
 bp = Blueprint("publication", __name__)
 
@@ -86,7 +87,8 @@ def publication(person_id: int):
         photo = form.photo_id.data
         try:
             services.publish(current_user, person, {
-                "photo_id": int(photo) if photo and photo.isdigit() else None,
+                # Plain digits become an id; anything else goes on for the schema to refuse.
+                "photo_id": int(photo) if DIGITS.fullmatch(photo or "") else photo or None,
                 "area": form.area.data, "contact": form.contact.data})
         except ServiceError as err:
             db.session.rollback()

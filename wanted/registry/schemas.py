@@ -25,6 +25,8 @@ DangerClass = Literal[DANGER_CLASSES]
 CautionFlag = Literal[CAUTION_FLAGS]
 Status = Literal[STATUSES]
 Sort = Literal["name", "-name", "newest", "oldest", "born", "-born", "updated", "quiet"]
+
+
 def _not_future(value: date | int) -> date | int:
     today = datetime.now(local_zone()).date()
     if value > (today.year if isinstance(value, int) else today):
