@@ -18,7 +18,8 @@ the end; `--database URL` uses an existing demo database instead (page views add
 `--against REV` also runs the code of a git revision (exported with `git archive`) on the same
 database, alternating old and new run by run, and compares the pages both render: the person
 pages of every status, in both languages, for an officer, a unit supervisor and the province
-supervisor, byte for byte once CSRF tokens, CSP nonces, the "now" prefilled in the log forms'
+supervisor, and the form pages each of them may open (new person, face search, campaign,
+account), byte for byte once CSRF tokens, CSP nonces, the "now" prefilled in the log forms'
 time fields and the hit banner's waiting times are blanked out. `--dump DIR` keeps those pages
 (DIR/REV, DIR/worktree).
 """
@@ -45,6 +46,7 @@ ROUTES = {"person page": lambda i, persons: f"/persons/{i % persons + 1}",
           "dashboard": lambda i, persons: "/dashboard"}
 SAMPLE_USERS = ("pc02.cb1", "pc02.gs", "chihuy")  # officer, unit supervisor, province
 SAMPLE_PER_STATUS = 3
+SAMPLE_FORMS = ("/persons/new", "/matches/new", "/campaigns/new", "/account")  # when allowed
 # Parts of a page that differ on every render, blanked out before pages are compared.
 VOLATILE = (re.compile(r'(name="csrf_token"[^>]*? value=")[^"]*'),
             re.compile(r'(nonce=")[^"]*'),
@@ -143,9 +145,9 @@ def compare(trees: dict[str, Path], database: str, work: Path, args) -> None:
     print(f"load average after: {load()}")
     print(f"lowest CPU ms per request of {args.rounds} rounds, {args.requests} requests each")
     keys = list(next(iter(best.values())))
-    print(f"{'':18}" + "".join(f"{name[:14]:>16}" for name in best))
+    print(f"{'':22}" + "".join(f"{name[:14]:>16}" for name in best))
     for key in keys:
-        print(f"{key:18}" + "".join(f"{best[name][key]:16.2f}" for name in best))
+        print(f"{key:22}" + "".join(f"{best[name][key]:16.2f}" for name in best))
     if len(trees) > 1:
         same_pages(work / "pages", list(trees), pages, args.dump)
 
@@ -229,7 +231,7 @@ def cpu_ms(client, path, requests: int, persons: int) -> float:
 
 
 def sample_pages(app, dump: Path) -> dict[str, str]:
-    """Render the sample person pages; write them to `dump`; return a digest of each."""
+    """Render the sample person pages and form pages; write them to `dump`; return digests."""
     import hashlib
 
     from sqlalchemy import text
@@ -243,7 +245,7 @@ def sample_pages(app, dump: Path) -> dict[str, str]:
         if len(sample.setdefault(status, [])) < SAMPLE_PER_STATUS:
             sample[status].append(person_id)
     dump.mkdir(parents=True, exist_ok=True)
-    digests = {}
+    pages = {}
     for username in SAMPLE_USERS:
         client = signed_in(app, username)
         for lang in ("vi", "en"):
@@ -253,11 +255,18 @@ def sample_pages(app, dump: Path) -> dict[str, str]:
                     html = client.get(f"/persons/{person_id}").get_data(as_text=True)
                     if f'<html lang="{lang}">' not in html:
                         raise SystemExit(f"/persons/{person_id} is not in {lang}")
-                    for pattern in VOLATILE:
-                        html = pattern.sub(r"\1", html)
-                    name = f"{username}-{lang}-{status}-{person_id}.html"
-                    (dump / name).write_text(html)
-                    digests[name] = hashlib.sha256(html.encode()).hexdigest()
+                    pages[f"{username}-{lang}-{status}-{person_id}.html"] = html
+            for path in SAMPLE_FORMS:
+                answer = client.get(path)
+                if answer.status_code == 200:
+                    pages[f"{username}-{lang}{path.replace('/', '-')}.html"] = answer.get_data(
+                        as_text=True)
+    digests = {}
+    for name, html in pages.items():
+        for pattern in VOLATILE:
+            html = pattern.sub(r"\1", html)
+        (dump / name).write_text(html)
+        digests[name] = hashlib.sha256(html.encode()).hexdigest()
     return digests
 
 
