@@ -97,6 +97,52 @@ def test_no_truncated_photo_gets_in_while_another_thread_loads_the_face_models()
     assert accepted == 0 and refused >= 1
 
 
+TOGETHER = """
+import io, threading
+from PIL import Image
+from wanted.matching import engine, imaging
+
+meeting = threading.Barrier(2, timeout=5)
+checked = imaging._check_dimensions
+
+
+def meet_inside_the_decode(size, max_pixels):
+    meeting.wait()  # both threads must be inside their decodes at once to pass
+    return checked(size, max_pixels)
+
+
+imaging._check_dimensions = meet_inside_the_decode
+buffer = io.BytesIO()
+Image.effect_noise((400, 300), 64).convert("RGB").save(buffer, "JPEG")
+results = []
+
+
+def decode():
+    try:
+        imaging.check_image(buffer.getvalue(), max_bytes=10**7, max_pixels=10**8)
+        results.append("decoded")
+    except threading.BrokenBarrierError:
+        results.append("waited")
+
+
+threads = [threading.Thread(target=decode) for _ in range(2)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(engine._models is None, *sorted(results))
+"""
+
+
+def test_photos_decode_in_parallel_threads_of_a_process_that_never_loads_the_models():
+    # The portal decodes citizens' photos in every thread and never loads the face models: the
+    # guard against the models' loading must not make its decodes wait for each other.
+    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", TOGETHER], capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parents[2], timeout=120, check=True)
+    assert result.stdout.split() == ["True", "decoded", "decoded"]
+
+
 @pytest.mark.parametrize(("data", "expected"), [
     (b"", ("empty", 400)),
     (b"<!doctype html><script>alert(1)</script>", ("unsupported_type", 415)),

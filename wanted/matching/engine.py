@@ -25,35 +25,56 @@ BLUR_SIDE = 128
 Box = tuple[int, int, int, int]
 
 
-_loading = threading.Lock()
+_loading = threading.Lock()  # one thread loads the models
+_decodes = threading.Condition()  # guards the two below
+_decoding = 0  # decodes running while the models are not loaded
+_loading_now = False  # the models' import is under way: no decode may start
 _models: ModuleType | None = None
 
 
 def models() -> ModuleType:
     """Import face_recognition, which loads dlib's detection, landmark and encoding models."""
-    global _models
+    global _models, _loading_now
     if _models is None:
         with _loading:
             if _models is None:
-                import face_recognition
+                with _decodes:
+                    _loading_now = True
+                    _decodes.wait_for(lambda: _decoding == 0)
+                try:
+                    import face_recognition
 
-                # Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the
-                # whole process; photo intake must refuse truncated files, so it is turned off
-                # again before anyone may decode (see `truncated_photos_refused`).
-                ImageFile.LOAD_TRUNCATED_IMAGES = False
-                _models = face_recognition
+                    # Importing face_recognition turns on Pillow's LOAD_TRUNCATED_IMAGES for the
+                    # whole process; photo intake must refuse truncated files, so it is turned
+                    # off again before any decode may start (see `truncated_photos_refused`).
+                    ImageFile.LOAD_TRUNCATED_IMAGES = False
+                    _models = face_recognition
+                finally:
+                    with _decodes:
+                        _loading_now = False
+                        _decodes.notify_all()
     return _models
 
 
 @contextmanager
 def truncated_photos_refused() -> Iterator[None]:
-    """Decode within this: until the models are loaded, their loading waits for the decode and
-    the decode for their loading, so no thread ever decodes while the flag is on."""
+    """Decode within this: the models' loading waits for the decodes under way, and a decode
+    waits while the models load, so no thread ever decodes while the flag is on. Decodes do not
+    wait for each other (a process that never loads the models, such as the portal, decodes
+    in all its threads at once)."""
+    global _decoding
     if _models is not None:
         yield
         return
-    with _loading:
+    with _decodes:
+        _decodes.wait_for(lambda: not _loading_now)
+        _decoding += 1
+    try:
         yield
+    finally:
+        with _decodes:
+            _decoding -= 1
+            _decodes.notify_all()
 
 
 @dataclass(frozen=True)
