@@ -5,7 +5,6 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -96,7 +95,7 @@ def unit_tree_text() -> ColumnElement[str]:
     return select(joined).scalar_subquery()
 
 
-@lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=8)
 def _parse_tree(text: str) -> dict[int | None, list[int]]:
     pairs = (item.split(":") for item in text.split(",") if item)
     return _children((int(unit), int(parent) if parent else None) for unit, parent in pairs)

@@ -92,8 +92,9 @@ def search_persons(actor: User, filters: SearchFilters, *loads) -> Page:
     if filters.page > last:
         filters = replace(filters, page=last)
         ids, total = page_ids(filters)
-    # One statement for the page's persons with their unit, officer (the API shows them) and
-    # charges: each round trip costs more than the few joined rows of a page.
+    # One statement for the page's persons with their unit, officer (the API shows them) and,
+    # on PostgreSQL, charges (see `charges_loader`): each round trip costs more than the few
+    # joined rows of a page.
     found = {person.id: person for person in db.session.scalars(
         select(WantedPerson).where(WantedPerson.id.in_(ids)).options(
             charges_loader(), joinedload(WantedPerson.unit),
@@ -235,8 +236,9 @@ def get_person(person_id: int) -> WantedPerson:
 def view_person(actor: User, person_id: int, *loads) -> WantedPerson:
     """Return the person with what their page shows, and audit that the actor looked.
 
-    The unit, the officer, the registering user and the charges come in the same statement,
-    and so does whatever other areas ask with `loads` (loader options, e.g. the photos).
+    The unit, the officer, the registering user and whatever other areas ask with `loads`
+    (loader options, e.g. the photos) come in the same statement, and so do the charges on
+    PostgreSQL (see `charges_loader`).
     """
     person = db.session.get(WantedPerson, person_id, options=[
         joinedload(WantedPerson.unit), joinedload(WantedPerson.officer),
