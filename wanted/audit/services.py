@@ -302,14 +302,6 @@ def filtered(filters: AuditFilters):
     return query.order_by(AuditEvent.id.desc())
 
 
-def events_about(object_type: str, object_id: object, actions: tuple[str, ...]
-                 ) -> list[AuditEvent]:
-    """Return the events of these actions that went through on one object, oldest first."""
-    return list(db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id),
-        AuditEvent.action.in_(actions), AuditEvent.outcome == "ok").order_by(AuditEvent.id)))
-
-
 def configured_per_page() -> int:
     """Return how many events a page shows."""
     return current_app.config["AUDIT_PER_PAGE"]

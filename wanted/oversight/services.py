@@ -158,10 +158,6 @@ def _counts(scope: set[int], period: Period) -> dict[str, int]:
     return {name: getattr(row, name) or 0 for name in queries}
 
 
-def _count(query) -> int:
-    return db.session.scalar(query) or 0
-
-
 def _in_period(model, column, scope: set[int], period: Period):
     return (select(func.count(model.id)).join(model.person)
             .where(WantedPerson.unit_id.in_(scope), *period.where(column)))
