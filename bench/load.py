@@ -73,6 +73,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--persons", type=int, default=300)
+    parser.add_argument("--hold", action="store_true",
+                        help="start the stack, print how to reach it, and keep it up until "
+                             "interrupted (for profiling) instead of running the load")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench/load.py needs wrk: apt-get install wrk")
@@ -103,6 +106,9 @@ def main() -> None:
                                          "worker"], env, work / "worker.log"))
             clients = {"BENCH_PERSONS": str(args.persons), "BENCH_TOKEN": token,
                        "BENCH_COOKIE": sign_in(url, "pc02.cb1")}
+            if args.hold:
+                hold(url, clients, work)
+                return
             kind = f"gthread, {args.threads} threads" if args.threads > 1 else "sync"
             print(f"gunicorn {args.workers} workers ({kind}), 1 search worker, {args.users} "
                   f"connections, {args.seconds} s per run; load average before: {load()}")
@@ -298,6 +304,19 @@ def report(runs: dict[str, dict[str, dict]]) -> None:
         rise = 100 * (after - before) / before if before else 0.0
         print(f"{route}: p95 {before:.0f} -> {after:.0f} ms with face searches "
               f"({rise:+.0f}%; target < +50% {'met' if rise < 50 else 'NOT met'})")
+
+
+def hold(url: str, clients: dict, work: Path) -> None:
+    """Print the stack's address and a client's credentials; wait until interrupted."""
+    print(f"url={url}\nwork={work}\nuser_agent={USER_AGENT}")
+    for name, value in clients.items():
+        print(f"{name}={value}")
+    print("wrk: env BENCH_ROUTE=person BENCH_COOKIE=... wrk -t1 -c8 -d10s -s bench/load.lua URL",
+          flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
 
 
 def load() -> str:
