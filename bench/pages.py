@@ -18,9 +18,10 @@ the end; `--database URL` uses an existing demo database instead (page views add
 `--against REV` also runs the code of a git revision (exported with `git archive`) on the same
 database, alternating old and new run by run, and compares the pages both render: the person
 pages of every status, in both languages, for an officer, a unit supervisor and the province
-supervisor, and the form pages each of them may open (new person, face search, campaign,
-account), byte for byte once CSRF tokens, CSP nonces, the "now" prefilled in the log forms'
-time fields and the hit banner's waiting times are blanked out. `--dump DIR` keeps those pages
+supervisor, the form pages each of them may open (new person, face search, campaign, account)
+and registry searches (every filter and sort, later pages, refused filters), byte for byte once
+CSRF tokens, CSP nonces, the "now" prefilled in the log forms' time fields and the hit banner's
+waiting times are blanked out. `--dump DIR` keeps those pages
 (DIR/REV, DIR/worktree).
 """
 
@@ -47,6 +48,14 @@ ROUTES = {"person page": lambda i, persons: f"/persons/{i % persons + 1}",
 SAMPLE_USERS = ("pc02.cb1", "pc02.gs", "chihuy")  # officer, unit supervisor, province
 SAMPLE_PER_STATUS = 3
 SAMPLE_FORMS = ("/persons/new", "/matches/new", "/campaigns/new", "/account")  # when allowed
+# Registry searches: words common and rare, every filter and sort, later pages, a page past the
+# last, no match, and refused filters (422).
+SAMPLE_SEARCHES = ("/", "/?q=nguyen", "/?q=nguyen&page=2", "/?q=van&sort=-born", "/?q=le+hoang",
+                   "/?q=thi&status=wanted&sort=newest", "/?status=arrested&sort=oldest",
+                   "/?danger_class=special&sort=updated", "/?charge_category=drugs&sort=quiet",
+                   "/?born_from=1980&born_to=1990&sort=born", "/?unit=BS-PC02&sort=-name",
+                   "/?unit=BS-DT&q=tran&page=9", "/?q=zzzz", "/?born_from=abc&q=van",
+                   "/?unit=NOPE")
 # Parts of a page that differ on every render, blanked out before pages are compared.
 VOLATILE = (re.compile(r'(name="csrf_token"[^>]*? value=")[^"]*'),
             re.compile(r'(nonce=")[^"]*'),
@@ -261,6 +270,10 @@ def sample_pages(app, dump: Path) -> dict[str, str]:
                 if answer.status_code == 200:
                     pages[f"{username}-{lang}{path.replace('/', '-')}.html"] = answer.get_data(
                         as_text=True)
+            for number, path in enumerate(SAMPLE_SEARCHES):
+                answer = client.get(path)
+                pages[f"{username}-{lang}-search-{number:02d}-{answer.status_code}.html"] = (
+                    answer.get_data(as_text=True))
     digests = {}
     for name, html in pages.items():
         for pattern in VOLATILE:

@@ -1,11 +1,12 @@
 """Stored photos: which may be seen by whom, and the registry photo of each person."""
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from wanted.auth import services as auth
 from wanted.auth.models import User
 from wanted.extensions import db
 from wanted.matching.models import Photo
+from wanted.registry.models import WantedPerson
 
 
 def primary_photo_ids(person_ids: list[int]) -> dict[int, int]:
@@ -15,6 +16,13 @@ def primary_photo_ids(person_ids: list[int]) -> dict[int, int]:
                                                 Photo.kind == "registry")
         .order_by(Photo.is_primary, Photo.id))
     return {person_id: photo_id for person_id, photo_id in rows}
+
+
+def primary_photo_id() -> ColumnElement[int]:
+    """Select, in a statement on persons, the registry photo to show of each: the primary one,
+    else the newest, as `WantedPerson.registry_photos` lists them."""
+    return (select(Photo.id).where(Photo.person_id == WantedPerson.id, Photo.kind == "registry")
+            .order_by(Photo.is_primary.desc(), Photo.id.desc()).limit(1).scalar_subquery())
 
 
 def can_see_photo(user: User, photo: Photo) -> bool:

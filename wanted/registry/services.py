@@ -1,8 +1,10 @@
 """Rules of the registry: validate, create, edit, find and show wanted persons."""
 
+import json
 import math
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import (
@@ -10,6 +12,7 @@ from sqlalchemy import (
     Select,
     and_,
     func,
+    null,
     or_,
     select,
     text,
@@ -18,7 +21,7 @@ from sqlalchemy.orm import Load, joinedload, selectinload
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
-from wanted.auth.models import User
+from wanted.auth.models import Unit, User
 from wanted.errors import Forbidden, NotFound, StaleVersion, ValidationFailed
 from wanted.extensions import db
 from wanted.registry.models import (
@@ -87,11 +90,7 @@ def search_persons(actor: User, filters: SearchFilters, *loads) -> Page:
     Other areas may ask for more of the page's persons with `loads` (loader options, e.g. the
     photos), read in the same statement.
     """
-    ids, total = page_ids(filters)
-    last = max(1, math.ceil(total / filters.per_page))
-    if filters.page > last:
-        filters = replace(filters, page=last)
-        ids, total = page_ids(filters)
+    ids, total, filters = audited_search(actor, filters)
     # One statement for the page's persons with their unit, officer (the API shows them) and,
     # on PostgreSQL, charges (see `charges_loader`): each round trip costs more than the few
     # joined rows of a page.
@@ -99,9 +98,70 @@ def search_persons(actor: User, filters: SearchFilters, *loads) -> Page:
         select(WantedPerson).where(WantedPerson.id.in_(ids)).options(
             charges_loader(), joinedload(WantedPerson.unit),
             joinedload(WantedPerson.officer), *loads)).unique()}
+    return Page([found[i] for i in ids], total, filters.page, filters.per_page)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPerson:
+    """What the registry list shows of a person: one row of a search page."""
+
+    id: int
+    full_name: str
+    aliases: list[str]
+    danger_class: str
+    birth_date: date | None
+    birth_year: int | None
+    status: str
+    unit_name: str
+    articles: list[str]  # of the person's charges, in article order
+    photo_id: int | None  # the thumbnail's photo, when the caller asked for it
+
+
+def search_listing(actor: User, filters: SearchFilters,
+                   photo_id: ColumnElement[int] | None = None) -> Page:
+    """Find persons by the filters, audit the search, and return one page of list rows.
+
+    The rows are read as columns in one statement, charges and unit names included: a list
+    needs none of the persons' objects, whose loading cost more than the rest of the search.
+    `photo_id` is the photo area's column of the photo to show, correlated to the person.
+    """
+    ids, total, filters = audited_search(actor, filters)
+    columns = [WantedPerson.id, WantedPerson.full_name, WantedPerson.aliases,
+               WantedPerson.danger_class, WantedPerson.birth_date, WantedPerson.birth_year,
+               WantedPerson.status, Unit.name, articles_column(),
+               photo_id if photo_id is not None else null()]
+    rows = db.session.execute(select(*columns).join_from(WantedPerson, Unit, WantedPerson.unit)
+                              .where(WantedPerson.id.in_(ids))) if ids else []
+    found = {row[0]: ListedPerson(*row[:8], articles_list(row[8]), row[9]) for row in rows}
+    return Page([found[i] for i in ids], total, filters.page, filters.per_page)
+
+
+def articles_column() -> ColumnElement:
+    """Select a person's charge articles in article order: an array on PostgreSQL, a JSON
+    list on SQLite (ordered by `articles_list`, as SQLite's byte order would)."""
+    articles = (select(Charge.article).join(person_charges)
+                .where(person_charges.c.person_id == WantedPerson.id))
+    if _dialect() == "sqlite":
+        return articles.with_only_columns(func.json_group_array(Charge.article)).scalar_subquery()
+    return func.array(articles.order_by(Charge.article).scalar_subquery())
+
+
+def articles_list(value: list[str] | str) -> list[str]:
+    """Return the articles `articles_column` read, in order."""
+    return value if isinstance(value, list) else sorted(json.loads(value))
+
+
+def audited_search(actor: User, filters: SearchFilters) -> tuple[list[int], int, SearchFilters]:
+    """Return the ids of the page asked for (at most the last), the total and the filters of
+    that page; audit the search."""
+    ids, total = page_ids(filters)
+    last = max(1, math.ceil(total / filters.per_page))
+    if filters.page > last:
+        filters = replace(filters, page=last)
+        ids, total = page_ids(filters)
     audit.record("person.search", actor=actor, details={
         **{k: v for k, v in vars(filters).items() if v not in ("", None)}, "total": total})
-    return Page([found[i] for i in ids], total, filters.page, filters.per_page)
+    return ids, total, filters
 
 
 def page_ids(filters: SearchFilters) -> tuple[list[int], int]:

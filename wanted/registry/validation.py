@@ -1,6 +1,7 @@
 """Periodic validation: each wanted record is confirmed by its unit every N months."""
 
 import calendar
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -10,7 +11,7 @@ from sqlalchemy.orm import outerjoin, selectinload
 
 from wanted import timeline, timeutil
 from wanted.audit import services as audit
-from wanted.auth.models import User
+from wanted.auth.models import Unit, User
 from wanted.errors import Conflict
 from wanted.extensions import db
 from wanted.registry.models import RecordValidation, WantedPerson
@@ -75,12 +76,14 @@ def validation_json(person: WantedPerson) -> dict:
             "due_at": due.isoformat() + "Z", "overdue": due < timeutil.utcnow()}
 
 
-def _overdue_query(scope: set[int], now: datetime) -> Select:
+def _overdue_query(scope: set[int], now: datetime, *columns) -> Select:
+    """Select the wanted records of these units past their validation, with `since` (their last
+    validation, else their creation); the persons themselves unless `columns` are named."""
     latest = (select(RecordValidation.person_id,
                      func.max(RecordValidation.validated_at).label("at"))
               .group_by(RecordValidation.person_id).subquery())
     since = func.coalesce(latest.c.at, WantedPerson.created_at)
-    return (select(WantedPerson, since.label("since"))
+    return (select(*(columns or (WantedPerson,)), since.label("since")).select_from(WantedPerson)
             .outerjoin(latest, latest.c.person_id == WantedPerson.id)
             .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
                    since < add_months(now, -months())))
@@ -95,6 +98,30 @@ def overdue_validations(scope: set[int], now: datetime, officer_id: int | None =
     rows = db.session.execute(query.options(selectinload(WantedPerson.unit))
                               .order_by("since", WantedPerson.id).limit(limit))
     return [(person, add_months(since, months())) for person, since in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueRecord:
+    """A record in the home page's list of overdue validations."""
+
+    id: int
+    full_name: str
+    unit_name: str
+    due: datetime
+
+
+def overdue_list(scope: set[int], now: datetime, officer_id: int | None = None,
+                 limit: int = 50) -> list[OverdueRecord]:
+    """List what the home page shows of the overdue records `overdue_validations` lists, read
+    as columns in one statement."""
+    query = _overdue_query(scope, now, WantedPerson.id, WantedPerson.full_name, Unit.name).join(
+        Unit, WantedPerson.unit)
+    if officer_id is not None:
+        query = query.where(WantedPerson.officer_id == officer_id)
+    every = months()
+    return [OverdueRecord(person_id, name, unit, add_months(since, every)) for
+            person_id, name, unit, since in db.session.execute(
+                query.order_by("since", WantedPerson.id).limit(limit))]
 
 
 def overdue_validation_count(scope: set[int], now: datetime) -> int:

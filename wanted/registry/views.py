@@ -12,6 +12,7 @@ from wanted.auth.views import attach_errors, unit_choices
 from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import commit_for_reading, db
 from wanted.labels import CHARGE_CATEGORY
+from wanted.matching.photos import primary_photo_id
 from wanted.matching.services import with_photos
 from wanted.public.views import notice_panel
 from wanted.pursuit import services as pursuit
@@ -42,7 +43,7 @@ def validation_state(person, entries: list[dict]) -> dict:
             "form": ValidateForm(formdata=None) if can else None}
 
 
-def my_overdue() -> list:
+def my_overdue() -> list[validation.OverdueRecord]:
     """List the overdue validations the signed-in user should see on the home page.
 
     Read once per request: the home page's view reads it before it commits.
@@ -52,7 +53,7 @@ def my_overdue() -> list:
     g.my_overdue = []
     if current_user.role in ("officer", "supervisor"):
         officer = current_user.id if current_user.role == "officer" else None
-        g.my_overdue = validation.overdue_validations(
+        g.my_overdue = validation.overdue_list(
             auth.subtree_ids(current_user.unit_id), timeutil.utcnow(), officer_id=officer,
             limit=10)
     return g.my_overdue
@@ -76,7 +77,7 @@ def index():
     errors: dict[str, str] = {}
     try:
         filters = services.parse_filters(request.args, current_app.config["PER_PAGE"])
-        page = services.search_persons(current_user, filters, with_photos())
+        page = services.search_listing(current_user, filters, primary_photo_id())
     except (ValidationFailed, NotFound) as err:  # NotFound: an unknown unit code
         db.session.rollback()
         errors, page = err.fields or {"unit": err.message}, None
@@ -84,14 +85,12 @@ def index():
             name: (request.args.get(name) or "")[:200]
             for name in ("q", "status", "unit", "charge_category", "danger_class", "born_from",
                          "born_to", "sort")})
-    photos = {person.id: person.registry_photos[0].id for person in (page.items if page else [])
-              if person.registry_photos}
     units = unit_choices()
     my_overdue()
     banner_hits()
     commit_for_reading()  # everything the page shows is read: the template queries nothing
     return render_template("registry/index.html", page=page, filters=filters, errors=errors,
-                           photos=photos, units=units, categories=CHARGE_CATEGORY), (
+                           units=units, categories=CHARGE_CATEGORY), (
         422 if errors else 200)
 
 
