@@ -1,5 +1,7 @@
 """Stored photos: which may be seen by whom, and the registry photo of each person."""
 
+from functools import cache
+
 from sqlalchemy import ColumnElement, select
 
 from wanted.auth import services as auth
@@ -18,9 +20,11 @@ def primary_photo_ids(person_ids: list[int]) -> dict[int, int]:
     return {person_id: photo_id for person_id, photo_id in rows}
 
 
+@cache
 def primary_photo_id() -> ColumnElement[int]:
     """Select, in a statement on persons, the registry photo to show of each: the primary one,
-    else the newest, as `WantedPerson.registry_photos` lists them."""
+    else the newest, as `WantedPerson.registry_photos` lists them (one object: statements
+    built with it are built once)."""
     return (select(Photo.id).where(Photo.person_id == WantedPerson.id, Photo.kind == "registry")
             .order_by(Photo.is_primary.desc(), Photo.id.desc()).limit(1).scalar_subquery())
 

@@ -5,12 +5,14 @@ import math
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     func,
     null,
     or_,
@@ -123,25 +125,33 @@ def search_listing(actor: User, filters: SearchFilters,
 
     The rows are read as columns in one statement, charges and unit names included: a list
     needs none of the persons' objects, whose loading cost more than the rest of the search.
-    `photo_id` is the photo area's column of the photo to show, correlated to the person.
+    `photo_id` is the photo area's column of the photo to show, correlated to the person (the
+    same object on every call: the statement is built once per column and database).
     """
     ids, total, filters = audited_search(actor, filters)
-    columns = [WantedPerson.id, WantedPerson.full_name, WantedPerson.aliases,
-               WantedPerson.danger_class, WantedPerson.birth_date, WantedPerson.birth_year,
-               WantedPerson.status, Unit.name, articles_column(),
-               photo_id if photo_id is not None else null()]
-    rows = db.session.execute(select(*columns).join_from(WantedPerson, Unit, WantedPerson.unit)
-                              .where(WantedPerson.id.in_(ids))) if ids else []
+    rows = db.session.execute(listing_statement(_dialect(), photo_id), {"ids": ids}) if ids else []
     found = {row[0]: ListedPerson(*row[:8], articles_list(row[8]), row[9]) for row in rows}
     return Page([found[i] for i in ids], total, filters.page, filters.per_page)
 
 
-def articles_column() -> ColumnElement:
+@cache
+def listing_statement(dialect: str, photo_id: ColumnElement[int] | None) -> Select:
+    """Build the statement of a page's rows, whose ids are bound as `ids`, once: building it
+    cost as much as running it."""
+    return (select(WantedPerson.id, WantedPerson.full_name, WantedPerson.aliases,
+                   WantedPerson.danger_class, WantedPerson.birth_date, WantedPerson.birth_year,
+                   WantedPerson.status, Unit.name, articles_column(dialect),
+                   photo_id if photo_id is not None else null())
+            .join_from(WantedPerson, Unit, WantedPerson.unit)
+            .where(WantedPerson.id.in_(bindparam("ids", expanding=True))))
+
+
+def articles_column(dialect: str) -> ColumnElement:
     """Select a person's charge articles in article order: an array on PostgreSQL, a JSON
     list on SQLite (ordered by `articles_list`, as SQLite's byte order would)."""
     articles = (select(Charge.article).join(person_charges)
                 .where(person_charges.c.person_id == WantedPerson.id))
-    if _dialect() == "sqlite":
+    if dialect == "sqlite":
         return articles.with_only_columns(func.json_group_array(Charge.article)).scalar_subquery()
     return func.array(articles.order_by(Charge.article).scalar_subquery())
 
@@ -166,9 +176,6 @@ def audited_search(actor: User, filters: SearchFilters) -> tuple[list[int], int,
 
 def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
     """Return the ids of one page in order, and how many persons match in all."""
-    query = (filtered_query(filters).with_only_columns(WantedPerson.id)
-             .order_by(*search_order(filters))
-             .offset((filters.page - 1) * filters.per_page).limit(filters.per_page))
     if filters.q and _dialect() == "postgresql":
         if few_text_matches(filters.q):
             # The planner prices the trigram route's heap reads as disk reads and a pass over
@@ -193,6 +200,9 @@ def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
             return [row[0] for row in rows], rows[0][1] if rows else 0
     total = db.session.scalar(select(func.count()).select_from(
         filtered_query(filters).with_only_columns(WantedPerson.id).subquery()))
+    query = (filtered_query(filters).with_only_columns(WantedPerson.id)
+             .order_by(*search_order(filters))
+             .offset((filters.page - 1) * filters.per_page).limit(filters.per_page))
     return list(db.session.scalars(query)), total
 
 

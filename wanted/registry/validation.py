@@ -3,10 +3,11 @@
 import calendar
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import outerjoin, selectinload
 
 from wanted import timeline, timeutil
@@ -76,9 +77,10 @@ def validation_json(person: WantedPerson) -> dict:
             "due_at": due.isoformat() + "Z", "overdue": due < timeutil.utcnow()}
 
 
-def _overdue_query(scope: set[int], now: datetime, *columns) -> Select:
-    """Select the wanted records of these units past their validation, with `since` (their last
-    validation, else their creation); the persons themselves unless `columns` are named."""
+def _overdue_query(scope, cutoff, *columns) -> Select:
+    """Select the wanted records of the `scope` units not validated since `cutoff`, with `since`
+    (their last validation, else their creation); the persons themselves unless `columns` are
+    named. Scope and cutoff are values or bound parameters."""
     latest = (select(RecordValidation.person_id,
                      func.max(RecordValidation.validated_at).label("at"))
               .group_by(RecordValidation.person_id).subquery())
@@ -86,13 +88,13 @@ def _overdue_query(scope: set[int], now: datetime, *columns) -> Select:
     return (select(*(columns or (WantedPerson,)), since.label("since")).select_from(WantedPerson)
             .outerjoin(latest, latest.c.person_id == WantedPerson.id)
             .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
-                   since < add_months(now, -months())))
+                   since < cutoff))
 
 
 def overdue_validations(scope: set[int], now: datetime, officer_id: int | None = None,
                         limit: int = 50) -> list[tuple[WantedPerson, datetime]]:
     """List wanted records of these units past their validation, with when each fell due."""
-    query = _overdue_query(scope, now)
+    query = _overdue_query(scope, add_months(now, -months()))
     if officer_id is not None:
         query = query.where(WantedPerson.officer_id == officer_id)
     rows = db.session.execute(query.options(selectinload(WantedPerson.unit))
@@ -114,20 +116,29 @@ def overdue_list(scope: set[int], now: datetime, officer_id: int | None = None,
                  limit: int = 50) -> list[OverdueRecord]:
     """List what the home page shows of the overdue records `overdue_validations` lists, read
     as columns in one statement."""
-    query = _overdue_query(scope, now, WantedPerson.id, WantedPerson.full_name, Unit.name).join(
-        Unit, WantedPerson.unit)
-    if officer_id is not None:
-        query = query.where(WantedPerson.officer_id == officer_id)
     every = months()
-    return [OverdueRecord(person_id, name, unit, add_months(since, every)) for
-            person_id, name, unit, since in db.session.execute(
-                query.order_by("since", WantedPerson.id).limit(limit))]
+    rows = db.session.execute(_overdue_list_statement(officer_id is not None, limit), {
+        "scope": list(scope), "cutoff": add_months(now, -every), "officer": officer_id})
+    return [OverdueRecord(person_id, name, unit, add_months(since, every))
+            for person_id, name, unit, since in rows]
+
+
+@cache
+def _overdue_list_statement(by_officer: bool, limit: int) -> Select:
+    """Build the statement of `overdue_list` once: every page runs it, and building it cost as
+    much as running it."""
+    query = _overdue_query(bindparam("scope", expanding=True), bindparam("cutoff"),
+                           WantedPerson.id, WantedPerson.full_name, Unit.name
+                           ).join(Unit, WantedPerson.unit)
+    if by_officer:
+        query = query.where(WantedPerson.officer_id == bindparam("officer"))
+    return query.order_by("since", WantedPerson.id).limit(limit)
 
 
 def overdue_validation_count(scope: set[int], now: datetime) -> int:
     """Count wanted records of these units past their validation."""
     return db.session.scalar(select(func.count()).select_from(
-        _overdue_query(scope, now).subquery())) or 0
+        _overdue_query(scope, add_months(now, -months())).subquery())) or 0
 
 
 def timeline_selects(person_id) -> list:

@@ -11,7 +11,7 @@ from wanted.auth.models import User
 from wanted.auth.views import attach_errors, unit_choices
 from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import commit_for_reading, db
-from wanted.labels import CHARGE_CATEGORY
+from wanted.labels import CHARGE_CATEGORY, STATUS
 from wanted.matching.photos import primary_photo_id
 from wanted.matching.services import with_photos
 from wanted.public.views import notice_panel
@@ -90,8 +90,32 @@ def index():
     banner_hits()
     commit_for_reading()  # everything the page shows is read: the template queries nothing
     return render_template("registry/index.html", page=page, filters=filters, errors=errors,
-                           units=units, categories=CHARGE_CATEGORY), (
+                           units=units, categories=CHARGE_CATEGORY, statuses=translated(STATUS),
+                           person_url=UrlOf("registry.person", "person_id"),
+                           photo_url=UrlOf("matching.photo", "photo_id")), (
         422 if errors else 200)
+
+
+class UrlOf:
+    """The URLs of an endpoint whose one varying argument is an id, built once for a page.
+
+    A list links each row; Flask builds each URL through the whole URL map, which cost a
+    search page about a twentieth of its time.
+    """
+
+    MARK = 918273645  # an id no row has, cut out of the URL built once
+
+    def __init__(self, endpoint: str, argument: str) -> None:
+        self.head, self.tail = url_for(endpoint, **{argument: self.MARK}).split(str(self.MARK))
+
+    def __call__(self, value: int) -> str:
+        """Return the URL for this id."""
+        return f"{self.head}{value:d}{self.tail}"
+
+
+def translated(labels: dict) -> dict[str, str]:
+    """Translate a label table once for a page that shows its labels many times."""
+    return {code: str(label) for code, label in labels.items()}
 
 
 @bp.route("/persons/<int:person_id>")
