@@ -2,6 +2,11 @@
 
 import pytest
 
+from tests.public.conftest import jpeg_bytes
+from wanted.extensions import db
+from wanted.matching import services as matching
+from wanted.registry.services import get_person
+
 NAMES = ["Nguyễn Văn Hùng", "Nguyễn Thị Hương", "Đặng Đức Dũng", "Trần Văn Hưng", "Lê Dung",
          "Phạm Minh Tuấn"]
 
@@ -44,6 +49,49 @@ def test_search_page_shows_matches_and_count(client, login, registry):
     page = client.get("/?q=nguyen+van+hung").get_data(as_text=True)
     assert "Nguyễn Văn Hùng" in page
     assert "Trần Văn Hưng" not in page
+
+
+def result_row(page: str, name: str) -> str:
+    """Return the row of the results table that names this person."""
+    return next(row for row in page.split("<tr>") if f">{name}</a>" in row)
+
+
+@pytest.fixture
+def listed(app, province, make_person):
+    """Two persons for the results table: one with everything a row shows, one with little."""
+    full = make_person("off_a", full_name="Trần Văn Bảy", aliases=["Bảy Sẹo", "Tí <Út>"],
+                       birth_date="1990-03-05", danger_class="special", charges=["173", "168"])
+    bare = make_person("off_b", full_name="Trần Thị Tám", birth_year=1985)
+    with app.app_context():
+        person = get_person(full.id)
+        photos = [matching.store_photo(matching.intake(jpeg_bytes(colour=colour)), actor=None,
+                                       kind="registry", person=person)
+                  for colour in ("#a08060", "#406080")]
+        photos[0].is_primary = True  # the older photo is the primary one
+        db.session.commit()
+        return {"full": full.id, "bare": bare.id, "primary": photos[0].id}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", [">Special</span>", "alias: Bảy Sẹo, Tí &lt;Út&gt;", "born 1990", ">5 Mar 1990<",
+            "Art. 168, Art. 173", 'data-status="wanted">Wanted</span>']),
+    ("vi", [">Đặc biệt</span>", "tên gọi khác: Bảy Sẹo, Tí &lt;Út&gt;", "sinh năm 1990",
+            ">05/03/1990<", "Điều 168, Điều 173", 'data-status="wanted">Đang truy nã</span>']),
+])
+def test_a_result_row_shows_photo_name_aliases_birth_charges_unit_and_status(
+        client, login, listed, lang, words):
+    login("off_a")
+    client.get(f"/lang/{lang}")
+    page = client.get("/?q=tran").get_data(as_text=True)
+    row = result_row(page, "Trần Văn Bảy")
+    assert f'src="/photos/{listed["primary"]}"' in row  # the primary photo, not the newest
+    assert f'href="/persons/{listed["full"]}"' in row
+    for word in [*words, "Công an phường Đông Thành"]:
+        assert word in row, word
+    bare = result_row(page, "Trần Thị Tám")
+    assert 'class="person-thumb"' not in bare and words[0] not in bare  # not special
+    assert ">1985<" in bare and "Công an xã Khe Mây" in bare
+    assert page.index("Trần Thị Tám") < page.index("Trần Văn Bảy")  # name order
 
 
 def test_filters_combine_and_unit_includes_sub_units(client, token, province, make_person):
