@@ -25,13 +25,13 @@ from wanted.timeutil import utcnow
 # insert, plus PostgreSQL's chain lock); a supervisor's reassignment list.
 PERSON_PAGE_STATEMENTS = 8
 # The search page: the user (and unit tree), the count and the page's ids (one statement on
-# PostgreSQL), the rows with their unit, charges and photo in one statement, the audit event (two
-# statements, or three with PostgreSQL's lock), the unit list, the overdue validations with their
-# unit, the pending hits; on PostgreSQL also the planner's estimate of how common the words are
-# (EXPLAIN). Not counted: the SET LOCAL that sends the search through the trigram index when
-# the estimate says the words are rare (which of the two routes is taken depends on whether
-# autovacuum has analysed the table yet).
-SEARCH_PAGE_STATEMENTS = {"sqlite": 9, "postgresql": 10}
+# PostgreSQL), the rows with their unit, charges and photo in one statement, the audit event (its
+# chain's end, with PostgreSQL's lock in the same statement, and its insert), the unit list, the
+# overdue validations with their unit, the pending hits; on PostgreSQL also the planner's
+# estimate of how common the words are (EXPLAIN). Not counted: the SET LOCAL that sends the
+# search through the trigram index when the estimate says the words are rare (which of the two
+# routes is taken depends on whether autovacuum has analysed the table yet).
+SEARCH_PAGE_STATEMENTS = {"sqlite": 9, "postgresql": 8}
 # The dashboard (a province supervisor, a running campaign with two targets): the user, the
 # figures (statuses by unit, the headline counts in one statement, the weekly results, the
 # campaigns' results in one statement, officers' load, deadlines), the unit list, the campaign

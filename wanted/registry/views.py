@@ -90,7 +90,8 @@ def index():
     banner_hits()
     commit_for_reading()  # everything the page shows is read: the template queries nothing
     return render_template("registry/index.html", page=page, filters=filters, errors=errors,
-                           units=units, categories=CHARGE_CATEGORY, statuses=translated(STATUS),
+                           units=units, categories=CHARGE_CATEGORY,
+                           statuses=translated_labels(STATUS),
                            person_url=UrlOf("registry.person", "person_id"),
                            photo_url=UrlOf("matching.photo", "photo_id")), (
         422 if errors else 200)
@@ -99,8 +100,8 @@ def index():
 class UrlOf:
     """The URLs of an endpoint whose one varying argument is an id, built once for a page.
 
-    A list links each row; Flask builds each URL through the whole URL map, which cost a
-    search page about a twentieth of its time.
+    A list links each row; Flask builds each URL through the URL map, which took about a
+    twentieth of a search page's time in a profile.
     """
 
     MARK = 918273645  # an id no row has, cut out of the URL built once
@@ -113,7 +114,7 @@ class UrlOf:
         return f"{self.head}{value:d}{self.tail}"
 
 
-def translated(labels: dict) -> dict[str, str]:
+def translated_labels(labels: dict) -> dict[str, str]:
     """Translate a label table once for a page that shows its labels many times."""
     return {code: str(label) for code, label in labels.items()}
 
