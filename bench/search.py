@@ -5,7 +5,8 @@
 For each database: a fresh schema via `upgrade_database()`, a bulk load of synthetic persons
 (core INSERT executemany), ANALYZE (VACUUM ANALYZE on PostgreSQL, the state autovacuum keeps),
 then each search runs through the real service path, `search_persons(actor, parse_filters(...))`
-in an app context: the count, the page query with its eager loads, and the audit insert. The
+in an app context: the count, the page query with its eager loads, and the audit insert (with
+--page, the registry page's path instead: `search_listing`, the page's rows as columns). The
 transaction is rolled back after each search (so the audit chain stays short) unless --commit
 is given; the rollback or commit is inside the timed span. The SQLite file lives in a temporary
 directory; the PostgreSQL database is created on the server of WANTED_BENCH_PG (default
@@ -37,9 +38,10 @@ from wanted.commands import upgrade_database
 from wanted.demo import names
 from wanted.demo.seed import CATEGORY_WEIGHTS
 from wanted.extensions import db
+from wanted.matching.photos import primary_photo_id
 from wanted.registry.charges_data import CHARGES
 from wanted.registry.models import Charge, WantedPerson, person_charges
-from wanted.registry.services import parse_filters, search_persons, seed_charges
+from wanted.registry.services import parse_filters, search_listing, search_persons, seed_charges
 from wanted.text import search_text
 
 PG_ADMIN_URL = os.environ.get("WANTED_BENCH_PG", "postgresql://127.0.0.1:5432/test")
@@ -146,16 +148,18 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[int(rank) - 1]
 
 
-def run_searches(rows: list[dict], runs: int, warmup: int, commit: bool) -> dict[str, list]:
+def run_searches(rows: list[dict], runs: int, warmup: int, commit: bool,
+                 page: bool = False) -> dict[str, list]:
     """Time every search `runs` times after `warmup` untimed runs; return ms per label."""
     actor = auth.user_by_username("bench")
+    find = ((lambda filters: search_listing(actor, filters, primary_photo_id())) if page
+            else (lambda filters: search_persons(actor, filters)))
     results = {}
     for label, args in searches(rows):
         times, total = [], None
         for index in range(warmup + runs):
             started = time.perf_counter()
-            page = search_persons(actor, parse_filters(args))
-            total = page.total
+            total = find(parse_filters(args)).total
             if commit:
                 db.session.commit()
             else:
@@ -196,7 +200,7 @@ def bench(dialect: str, url: str, rows, links, args, *, build: bool = True) -> b
             analyze()
             print(f"{dialect}: schema + load of {len(rows)} persons {loaded - started:.1f} s, "
                   f"analyze {time.perf_counter() - loaded:.1f} s")
-        results = run_searches(rows, args.runs, args.warmup, args.commit)
+        results = run_searches(rows, args.runs, args.warmup, args.commit, args.page)
         passed = report(dialect, results)
         db.session.remove()
         db.engine.dispose()
@@ -216,6 +220,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--commit", action="store_true",
                         help="commit each search (and its audit event) instead of rolling back")
+    parser.add_argument("--page", action="store_true",
+                        help="time the registry page's path (search_listing, the rows with "
+                             "their photo) instead of the API's (search_persons)")
     parser.add_argument("--keep", metavar="NAME",
                         help="PostgreSQL: load into database NAME and keep it (for EXPLAIN, or "
                              "to time other code on the same data with --reuse)")
