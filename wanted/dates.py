@@ -3,9 +3,9 @@
 from datetime import date, datetime
 from functools import lru_cache
 
-from babel import Locale, dates
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale, get_timezone
+from flask_babel import format_datetime as babel_format_datetime
 
 # Stored times are naive UTC; Flask-Babel shows them in BABEL_DEFAULT_TIMEZONE.
 DATE_FORMATS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
@@ -14,8 +14,22 @@ SECOND_FORMATS = {"vi": "HH:mm:ss dd/MM/yyyy", "en": "d MMM yyyy, HH:mm:ss"}
 CLOCK_FORMAT = "HH:mm"
 
 
-def _language(locale: Locale | None = None) -> str:
-    locale = locale or get_locale()
+def format_datetime(value: datetime, pattern: str) -> str:
+    """Format a stored UTC time in the request's locale and time zone, remembering the text.
+
+    A page shows the same times again and again (a person's timeline on every visit), and
+    Babel's formatting is a good part of its rendering; the text depends only on these four.
+    """
+    return _formatted(value, pattern, str(get_locale()), str(get_timezone()))
+
+
+@lru_cache(maxsize=16384)
+def _formatted(value: datetime, pattern: str, _locale: str, _zone: str) -> str:
+    return babel_format_datetime(value, pattern)
+
+
+def _language() -> str:
+    locale = get_locale()
     return locale.language if locale and locale.language in DATE_FORMATS else "vi"
 
 
@@ -23,19 +37,16 @@ def show_date(value: date | datetime | None) -> str:
     """Return a calendar date (or the local date of a UTC time) in the user's format."""
     if value is None:
         return "—"
-    locale = get_locale()
     if isinstance(value, datetime):
-        return format_datetime(value, DATE_FORMATS[_language(locale)])
-    if locale is None:  # outside a request
-        return format_date(value, DATE_FORMATS["vi"])
-    return _calendar_date(value, locale)
+        return format_datetime(value, DATE_FORMATS[_language()])
+    return _formatted_date(value, DATE_FORMATS[_language()], str(get_locale()))
 
 
-@lru_cache(maxsize=4096)
-def _calendar_date(value: date, locale: Locale) -> str:
-    """Format a calendar date as Flask-Babel's format_date does, once per date and locale: a
-    list page shows a date per row (no time zone applies to a date)."""
-    return dates.format_date(value, DATE_FORMATS[_language(locale)], locale=locale)
+@lru_cache(maxsize=16384)
+def _formatted_date(value: date, pattern: str, _locale: str) -> str:
+    # A calendar date's text depends on the locale alone (no time zone applies): a list page
+    # shows one per row (birth dates on the registry search page).
+    return format_date(value, pattern)
 
 
 def show_time(value: datetime | None) -> str:
