@@ -5,12 +5,12 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, ScalarSelect, Select, func, select
 from sqlalchemy.orm import outerjoin, selectinload
 
 from wanted import timeline, timeutil
 from wanted.audit import services as audit
-from wanted.auth.models import User
+from wanted.auth.models import Unit, User
 from wanted.errors import Conflict
 from wanted.extensions import db
 from wanted.registry.models import RecordValidation, WantedPerson
@@ -75,13 +75,16 @@ def validation_json(person: WantedPerson) -> dict:
             "due_at": due.isoformat() + "Z", "overdue": due < timeutil.utcnow()}
 
 
-def _overdue_query(scope: set[int], now: datetime) -> Select:
+def _overdue_query(scope: set[int], now: datetime, *columns) -> Select:
+    """Select `columns` of the overdue records; "since" (their last validation or creation)
+    is given as a column when `columns` names it."""
     latest = (select(RecordValidation.person_id,
                      func.max(RecordValidation.validated_at).label("at"))
               .group_by(RecordValidation.person_id).subquery())
     since = func.coalesce(latest.c.at, WantedPerson.created_at)
-    return (select(WantedPerson, since.label("since"))
-            .outerjoin(latest, latest.c.person_id == WantedPerson.id)
+    return (select(*(since.label("since") if isinstance(column, str) else column
+                     for column in columns))
+            .select_from(WantedPerson).outerjoin(latest, latest.c.person_id == WantedPerson.id)
             .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
                    since < add_months(now, -months())))
 
@@ -89,7 +92,7 @@ def _overdue_query(scope: set[int], now: datetime) -> Select:
 def overdue_validations(scope: set[int], now: datetime, officer_id: int | None = None,
                         limit: int = 50) -> list[tuple[WantedPerson, datetime]]:
     """List wanted records of these units past their validation, with when each fell due."""
-    query = _overdue_query(scope, now)
+    query = _overdue_query(scope, now, WantedPerson, "since")
     if officer_id is not None:
         query = query.where(WantedPerson.officer_id == officer_id)
     rows = db.session.execute(query.options(selectinload(WantedPerson.unit))
@@ -97,10 +100,23 @@ def overdue_validations(scope: set[int], now: datetime, officer_id: int | None =
     return [(person, add_months(since, months())) for person, since in rows]
 
 
-def overdue_validation_count(scope: set[int], now: datetime) -> int:
-    """Count wanted records of these units past their validation."""
-    return db.session.scalar(select(func.count()).select_from(
-        _overdue_query(scope, now).subquery())) or 0
+def overdue_validation_rows(scope: set[int], now: datetime,
+                            limit: int = 50) -> list[tuple[Row, datetime]]:
+    """List the records `overdue_validations` lists, as rows read in one statement (the
+    person's id, full_name, unit and unit_name, not whole records), with when each fell due."""
+    rows = db.session.execute(
+        _overdue_query(scope, now, WantedPerson.id, WantedPerson.full_name,
+                       Unit.code.label("unit"), Unit.name.label("unit_name"), "since")
+        .join(WantedPerson.unit).order_by("since", WantedPerson.id).limit(limit))
+    return [(row, add_months(row.since, months())) for row in rows]
+
+
+def overdue_validation_count(scope: set[int], now: datetime) -> ScalarSelect[int]:
+    """Count wanted records of these units past their validation.
+
+    A scalar subquery: the caller reads it with its other figures in one statement.
+    """
+    return _overdue_query(scope, now, func.count(WantedPerson.id)).scalar_subquery()
 
 
 def timeline_selects(person_id) -> list:
