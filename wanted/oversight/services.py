@@ -316,10 +316,17 @@ def campaign_progress(campaign: Campaign, scope: set[int] | None = None) -> dict
             "targets": rows}
 
 
+LATEST_FIRST = (Campaign.starts_on.desc(), Campaign.id.desc())
+
+
 def list_campaigns() -> list[Campaign]:
     """Return every campaign, the latest first."""
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(),
-                                                             Campaign.id.desc())))
+    return list(db.session.scalars(select(Campaign).order_by(*LATEST_FIRST)))
+
+
+def campaign_choices() -> list[Row]:
+    """Return every campaign's id and name (what a filter offers), the latest first."""
+    return list(db.session.execute(select(Campaign.id, Campaign.name).order_by(*LATEST_FIRST)))
 
 
 def get_campaign(campaign_id: int) -> Campaign:
