@@ -52,6 +52,9 @@ class Config:
     DUPLICATE_CHECK_WAIT = 10  # seconds a request waits for a worker's duplicate check (queued)
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
+    # The search worker lowers its CPU priority by this much (os.nice) when it starts: a face
+    # search can wait a second, an officer's page should not. 0 leaves it as started.
+    SEARCH_WORKER_NICE = 5
     RQ_QUEUE = "wanted"
     RATE_LIMIT_PREFIX = "wanted:rl:"  # Redis keys; distinct per installation sharing a Redis
     LOCKOUT_AFTER = 5  # failed sign-ins within LOCKOUT_MINUTES that lock an account

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from wanted.audit import anchors
@@ -52,26 +52,58 @@ def queue(session: Session, audit_event: AuditEvent) -> None:
     session.info.setdefault(PENDING, []).append(audit_event)
 
 
+# Built once: every page view appends an event, and building these cost more than running them.
+LOCK_AND_READ_END = (f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY}); "
+                     "SELECT id, hash, chain FROM audit_events ORDER BY id DESC LIMIT 1")
+CHAIN_END = (select(AuditEvent.id, AuditEvent.hash, AuditEvent.chain)
+             .order_by(AuditEvent.id.desc()).limit(1))
+INSERT = insert(AuditEvent.__table__)
+COLUMNS = ("id", "chain", "prev_hash", "hash", *CONTENT)
+
+
 def append(session: Session, pending: list[AuditEvent]) -> None:
-    """Link and seal the pending events at the end of the chain, under the chain lock."""
+    """Link and seal the pending events at the end of the chain, under the chain lock.
+
+    The events are inserted as rows, not through the session's unit of work: nothing else in
+    the transaction refers to them, and the flush cost more than the statement.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        # Held from here to the end of COMMIT only; SQLite's write lock is already ours.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_KEY})
-    last = session.execute(select(AuditEvent.id, AuditEvent.hash, AuditEvent.chain)
-                           .order_by(AuditEvent.id.desc()).limit(1)).first()
+        last = _lock_and_read_end(session)
+    else:  # SQLite's write lock is already ours
+        last = session.execute(CHAIN_END).first()
     last_id, prev = (last.id, last.hash) if last else (0, GENESIS)
     key = subkey("chain")
     for audit_event in pending:
         last_id += 1
         audit_event.id, audit_event.prev_hash, audit_event.chain = last_id, prev, KEYED_CHAIN
         audit_event.hash = prev = keyed_digest(key, last_id, audit_event.prev_hash, audit_event)
-    session.add_all(pending)
-    session.flush()
+    session.execute(INSERT, [{name: getattr(audit_event, name) for name in COLUMNS}
+                             for audit_event in pending])
     starts_keyed_chain = last is None or last.chain == LEGACY_CHAIN
     if starts_keyed_chain or anchors.due(last_id - len(pending), last_id):
         count = session.scalar(select(func.count(AuditEvent.id)))
         session.info[SEALED] = anchors.checkpoint(last_id, prev, count,
                                                   genesis=starts_keyed_chain)
+
+
+def _lock_and_read_end(session: Session):
+    """Take the chain lock, then read the end of the chain, in one round trip.
+
+    The lock is held from here to the end of COMMIT, so every step while it is held delays
+    every other writer. Both statements go in one message: the server runs them in turn, and
+    the second reads with a snapshot taken after the lock was granted (READ COMMITTED takes
+    one per statement), so it sees every event committed before.
+    """
+    from psycopg.rows import namedtuple_row  # PostgreSQL only: SQLite never loads psycopg
+
+    driver = session.connection().connection.driver_connection
+    cursor = driver.cursor(row_factory=namedtuple_row)
+    try:
+        cursor.execute(LOCK_AND_READ_END)
+        cursor.nextset()
+        return cursor.fetchone()
+    finally:
+        cursor.close()
 
 
 @event.listens_for(Session, "before_commit")

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, String, cast, delete, func, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from wanted.audit import services as audit
@@ -87,10 +87,11 @@ def _children(pairs) -> dict[int | None, list[int]]:
     return children
 
 
-def unit_tree_text() -> ColumnElement[str]:
+def unit_tree_text(dialect: str | None = None) -> ColumnElement[str]:
     """Return a scalar subquery that spells the whole unit tree as "id:parent,id:parent,…"."""
     pair = cast(Unit.id, String) + ":" + func.coalesce(cast(Unit.parent_id, String), "")
-    joined = (func.string_agg(pair, ",") if db.session.get_bind().dialect.name == "postgresql"
+    dialect = dialect or db.session.get_bind().dialect.name
+    joined = (func.string_agg(pair, ",") if dialect == "postgresql"
               else func.group_concat(pair, ","))
     return select(joined).scalar_subquery()
 
@@ -101,14 +102,21 @@ def _parse_tree(text: str) -> dict[int | None, list[int]]:
     return _children((int(unit), int(parent) if parent else None) for unit, parent in pairs)
 
 
+@functools.cache
+def _load_user_statement(dialect: str) -> Select:
+    # Built once per dialect: constructing it cost more than running it, on every request.
+    return (select(User, unit_tree_text(dialect)).where(User.id == bindparam("user_id"))
+            .options(joinedload(User.unit)))
+
+
 def load_user(user_id: int) -> User | None:
     """Return a user with their unit, and keep the unit tree read in the same statement.
 
     The tree (a few hundred units at most) rides along as one text column, so that scoping
     rules on the page need no statement of their own and never see a stale tree.
     """
-    row = db.session.execute(select(User, unit_tree_text()).where(User.id == user_id)
-                             .options(joinedload(User.unit))).first()
+    dialect = db.session.get_bind().dialect.name
+    row = db.session.execute(_load_user_statement(dialect), {"user_id": user_id}).first()
     if row is None:
         return None
     g.unit_children = _parse_tree(row[1] or "")

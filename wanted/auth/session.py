@@ -35,6 +35,12 @@ def init_login(app: Flask) -> None:
 
     app.register_error_handler(CSRFError, expired_form)
 
+    @app.context_processor
+    def signed_in_user() -> dict:
+        # Templates read current_user dozens of times a page; give them the user itself rather
+        # than Flask-Login's proxy, which looks the user up again on every attribute.
+        return {"current_user": current_user._get_current_object()}
+
     @app.before_request
     def require_login():
         endpoint = request.endpoint or ""

@@ -1,6 +1,7 @@
 """Rules of face matching: photo intake, the gallery kept in step, searches and reviews."""
 
 import base64
+import functools
 import hashlib
 import json
 import shutil
@@ -441,8 +442,12 @@ def primary_photos_of(search: MatchSearch) -> dict[int, int]:
     return primary_photo_ids([c.person_id for f in search.faces for c in f.candidates])
 
 
+@functools.cache
 def with_photos() -> Load:
-    """Return the loader option that reads a person's registry photos with the person."""
+    """Return the loader option that reads a person's registry photos with the person.
+
+    One option per process, so that statements built with it can be built once and reused.
+    """
     return joinedload(WantedPerson.registry_photos).joinedload(Photo.added_by)
 
 

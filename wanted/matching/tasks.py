@@ -1,6 +1,7 @@
 """Where a match search runs: inline within a bound, or on the RQ queue when Redis is set."""
 
 import logging
+import os
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import gettext as _
@@ -124,6 +125,7 @@ def job_failed(job, connection, exc_type, exc_value, traceback) -> None:
 def work(burst: bool = False) -> None:
     """Serve the search queue in this process, one job after another, the gallery kept warm."""
     queue = search_queue()
+    lower_priority(current_app.config["SEARCH_WORKER_NICE"])
     engine.models()  # the dlib models load here, before the first job, not during it
     services.current_gallery()
     db.session.commit()
@@ -132,6 +134,12 @@ def work(burst: bool = False) -> None:
     # request is waiting for each of its jobs.
     SimpleWorker([checks_queue(), queue], connection=queue.connection).work(
         burst=burst, with_scheduler=False)
+
+
+def lower_priority(increment: int) -> None:
+    """Give the CPU to the web processes first: encoding a face takes a core for a second."""
+    if increment > 0:
+        os.nice(increment)
 
 
 _APP: Flask | None = None

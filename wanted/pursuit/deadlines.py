@@ -2,6 +2,7 @@
 
 import statistics
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import Row, ScalarSelect, Select, func, select
@@ -17,8 +18,14 @@ def hit_window() -> timedelta:
     return timedelta(minutes=current_app.config["HIT_RESPONSE_MINUTES"])
 
 
-def hit_due(tip: Tip | Row) -> datetime:
-    """Return when the owning unit must have answered the hit (a tip, or a row of one)."""
+class Raised(Protocol):
+    """A hit as the banner or the dashboard holds it: a tip, or its banner columns."""
+
+    created_at: datetime
+
+
+def hit_due(tip: Raised) -> datetime:
+    """Return when the owning unit must have answered the hit."""
     return tip.created_at + hit_window()
 
 

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, union_all
-from sqlalchemy.orm import contains_eager, join, joinedload, outerjoin, selectinload
+from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy.orm import join, outerjoin, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from wanted import timeline as layout
@@ -204,20 +204,42 @@ def ensure_can_settle(actor: User, tip: Tip, status: str) -> None:
                                "details": {"tip_id": tip.id, "to": status}})
 
 
-def pending_hits(actor: User, limit: int = 5) -> tuple[list[Tip], int]:
+@dataclass(frozen=True)
+class PendingHit:
+    """What the hit banner shows of an unconfirmed face-match tip."""
+
+    id: int
+    person_id: int
+    person_name: str
+    logged_by_id: int
+    raised_by: str
+    created_at: datetime
+
+
+@cache
+def _pending_hits_statement() -> Select:
+    # Built once: constructing a statement of this size costs more than running it.
+    return (select(Tip.id, Tip.person_id, WantedPerson.full_name, Tip.logged_by_id,
+                   func.coalesce(func.nullif(User.full_name, ""), User.username),
+                   Tip.created_at, func.count().over())
+            .join(WantedPerson, WantedPerson.id == Tip.person_id)
+            .join(User, User.id == Tip.logged_by_id)
+            .where(Tip.source == "match", Tip.status == "new", WantedPerson.status == "wanted",
+                   WantedPerson.unit_id.in_(bindparam("units", expanding=True)))
+            .order_by(Tip.received_at, Tip.id).limit(bindparam("limit")))
+
+
+def pending_hits(actor: User, limit: int = 5) -> tuple[list[PendingHit], int]:
     """Return the oldest unconfirmed face-match tips the actor must see, and how many there are.
 
-    One statement: the count is a window over every match, taken before the limit.
+    One statement, read as plain columns (every page shows the banner): the count is a window
+    over every match, taken before the limit.
     """
     if actor.role not in ("officer", "supervisor"):
         return [], 0
-    rows = db.session.execute(
-        select(Tip, func.count().over().label("total")).join(Tip.person)
-        .where(Tip.source == "match", Tip.status == "new", WantedPerson.status == "wanted",
-               WantedPerson.unit_id.in_(auth.subtree_ids(actor.unit_id)))
-        .options(contains_eager(Tip.person), joinedload(Tip.logged_by))
-        .order_by(Tip.received_at, Tip.id).limit(limit)).all()
-    return [row.Tip for row in rows], rows[0].total if rows else 0
+    rows = db.session.execute(_pending_hits_statement(), {
+        "units": sorted(auth.subtree_ids(actor.unit_id)), "limit": limit}).all()
+    return [PendingHit(*row[:6]) for row in rows], rows[0][6] if rows else 0
 
 
 def change_status(actor: User, person: WantedPerson, to_status: str, reason: str,

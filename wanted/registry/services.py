@@ -1,5 +1,6 @@
 """Rules of the registry: validate, create, edit, find and show wanted persons."""
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -235,16 +236,25 @@ def get_person(person_id: int) -> WantedPerson:
     return person
 
 
-def view_person(actor: User, person_id: int, *loads) -> WantedPerson:
+@functools.cache
+def _person_statement(dialect: str, loads: tuple[Load, ...]) -> Select:
+    # Built once per dialect and set of loader options (each area's option is built once): the
+    # options and the statement cost more to build than to run, on every person page.
+    charges = (selectinload if dialect == "sqlite" else joinedload)(WantedPerson.charges)
+    return (select(WantedPerson).where(WantedPerson.id == bindparam("person_id"))
+            .options(joinedload(WantedPerson.unit), joinedload(WantedPerson.officer),
+                     joinedload(WantedPerson.created_by), charges, *loads))
+
+
+def view_person(actor: User, person_id: int, *loads: Load) -> WantedPerson:
     """Return the person with what their page shows, and audit that the actor looked.
 
     The unit, the officer, the registering user and whatever other areas ask with `loads`
     (loader options, e.g. the photos) come in the same statement, and so do the charges on
     PostgreSQL (see `charges_loader`).
     """
-    person = db.session.get(WantedPerson, person_id, options=[
-        joinedload(WantedPerson.unit), joinedload(WantedPerson.officer),
-        joinedload(WantedPerson.created_by), charges_loader(), *loads])
+    statement = _person_statement(_dialect(), loads)
+    person = db.session.execute(statement, {"person_id": person_id}).unique().scalar()
     if person is None:
         raise NotFound(_("No such person."))
     audit.record("person.view", actor=actor, object_type="person", object_id=person.id)
