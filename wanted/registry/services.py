@@ -4,7 +4,6 @@ import functools
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import (
@@ -450,7 +449,7 @@ def person_snapshot(person: WantedPerson) -> dict:
                      [charge.article for charge in person.charges])
 
 
-@cache
+@functools.cache
 def _person_rows() -> Select:
     """Select what the API shows of a person (`person_id` bound): its own columns but the
     folded search text, its unit's code, its officer's username, and a row per charge in
