@@ -20,6 +20,100 @@ document.addEventListener("click", function (event) {
   });
 })();
 
+/* The person page does not carry its folded forms: each button of its action bar (and of its
+   validation panel) is a link to the form's own page, which is all there is without scripts.
+   Here a click fetches the form's card from that page (?fragment=1), puts it in the fold named
+   by data-fold and opens it; if the fetch fails the fold says so and links to the page. */
+(function () {
+  "use strict";
+
+  function foldOf(link) { return document.getElementById(link.dataset.fold); }
+
+  function cardUrl(link) {
+    var url = new URL(link.href);
+    url.searchParams.set("fragment", "1");
+    return url;
+  }
+
+  function showFailure(fold, link) {
+    var note = document.getElementById("fold-failed").content.cloneNode(true);
+    note.querySelector("a").href = link.href;
+    fold.replaceChildren(note);
+  }
+
+  /* Put the form's card in its fold; tell the drafts below, which may fill it and open it. */
+  function insert(fold, link, html) {
+    var card = document.createElement("template");
+    card.innerHTML = html;
+    var form = card.content.querySelector("form");
+    if (!form) { throw new Error("no form in " + link.href); }
+    fold.replaceChildren(card.content);
+    document.dispatchEvent(new CustomEvent("wanted:form-added", { detail: form }));
+  }
+
+  function load(link) {
+    var fold = foldOf(link);
+    fold.dataset.loading = "1";
+    fetch(cardUrl(link), { credentials: "same-origin" }).then(function (response) {
+      if (response.redirected) {  /* signed out meanwhile: the page leads through the sign-in */
+        location.assign(link.href);
+        return null;
+      }
+      if (!response.ok) { throw new Error(response.status + " " + link.href); }
+      return response.text();
+    }).then(function (html) {
+      if (html !== null) { insert(fold, link, html); }
+    }).catch(function () {
+      showFailure(fold, link);
+    }).then(function () {
+      delete fold.dataset.loading;
+      if (fold.firstElementChild && !fold.classList.contains("show")) {
+        bootstrap.Collapse.getOrCreateInstance(fold, { toggle: false }).show();
+      }
+    });
+  }
+
+  function unfold(link) {
+    var fold = foldOf(link);
+    if (!fold || fold.dataset.loading) { return; }
+    if (fold.querySelector("form")) {
+      bootstrap.Collapse.getOrCreateInstance(fold, { toggle: false }).toggle();
+    } else {
+      load(link);  /* again after a failure: the connection may be back */
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-fold]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey ||
+        event.altKey) {
+      return;
+    }
+    event.preventDefault();
+    unfold(link);
+  });
+  document.addEventListener("wanted:unfold", function (event) { unfold(event.target); });
+
+  function linkOf(fold) { return document.querySelector('a[data-fold="' + fold.id + '"]'); }
+
+  document.addEventListener("show.bs.collapse", function (event) {
+    var link = linkOf(event.target);
+    if (link) { link.setAttribute("aria-expanded", "true"); }
+  });
+  document.addEventListener("hide.bs.collapse", function (event) {
+    var link = linkOf(event.target);
+    if (link) { link.setAttribute("aria-expanded", "false"); }
+  });
+  /* Once open, the officer types at once: focus the first field (the page was already
+     brought into view above, so focusing does not scroll it again). */
+  document.addEventListener("shown.bs.collapse", function (event) {
+    if (!linkOf(event.target)) { return; }
+    var field = event.target.querySelector(
+      "form input:not([type=hidden]), form select, form textarea");
+    if (field) { field.focus({ preventScroll: true }); }
+  });
+})();
+
 /* What an officer types into a form is kept in this browser tab (sessionStorage) until the
    server says it was saved, so an expired session or form token loses nothing: after signing in
    again the form's page fills it back in. */
@@ -34,13 +128,6 @@ document.addEventListener("click", function (event) {
   function fieldsOf(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
       return el.name && SKIP_TYPES.indexOf(el.type) < 0;
-    });
-  }
-
-  function tracked() {
-    return Array.prototype.filter.call(document.querySelectorAll("form"), function (form) {
-      return (form.method || "").toLowerCase() === "post" && form.dataset.keepDraft !== "off" &&
-        !form.querySelector("input[type=password]") && fieldsOf(form).length > 0;
     });
   }
 
@@ -85,9 +172,25 @@ document.addEventListener("click", function (event) {
   function openAtOnce(panel) {
     panel.classList.add("show");
     if (!panel.id) { return; }
-    document.querySelectorAll('[data-bs-target="#' + panel.id + '"]').forEach(function (toggle) {
+    document.querySelectorAll('[data-bs-target="#' + panel.id + '"], [data-fold="' + panel.id +
+                              '"]').forEach(function (toggle) {
       toggle.classList.remove("collapsed");
       toggle.setAttribute("aria-expanded", "true");
+    });
+  }
+
+  function keeps(form) {
+    return (form.method || "").toLowerCase() === "post" && form.dataset.keepDraft !== "off" &&
+      !form.querySelector("input[type=password]") && fieldsOf(form).length > 0;
+  }
+
+  function track(form) {
+    restore(form);
+    form.addEventListener("input", function () { save(form); });
+    form.addEventListener("change", function () { save(form); });
+    form.addEventListener("submit", function () {
+      save(form);
+      sessionStorage.setItem(SENT, keyOf(form));
     });
   }
 
@@ -98,13 +201,15 @@ document.addEventListener("click", function (event) {
     sessionStorage.removeItem(sent);  /* the server saved it */
     sessionStorage.removeItem(SENT);
   }
-  tracked().forEach(function (form) {
-    restore(form);
-    form.addEventListener("input", function () { save(form); });
-    form.addEventListener("change", function () { save(form); });
-    form.addEventListener("submit", function () {
-      save(form);
-      sessionStorage.setItem(SENT, keyOf(form));
-    });
+  Array.prototype.filter.call(document.querySelectorAll("form"), keeps).forEach(track);
+  /* A folded form of the person page arrives when opened: a draft kept for it fills it then,
+     and a fold whose form has a draft is opened (fetched) at once. */
+  document.addEventListener("wanted:form-added", function (event) {
+    if (keeps(event.detail)) { track(event.detail); }
+  });
+  document.querySelectorAll("a[data-fold]").forEach(function (link) {
+    if (sessionStorage.getItem(PREFIX + new URL(link.href).pathname)) {
+      link.dispatchEvent(new CustomEvent("wanted:unfold", { bubbles: true }));
+    }
   });
 })();

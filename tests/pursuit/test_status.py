@@ -172,13 +172,13 @@ def test_status_page_closes_a_case_for_a_supervisor(client, app, province, make_
     person_id = make_person("off_a", unit="A").id
     login("off_a")
     page = client.get(f"/persons/{person_id}").get_data(as_text=True)
-    assert 'data-testid="status-form"' not in page
+    assert 'data-testid="open-status"' not in page
     assert client.post(f"/persons/{person_id}/status", data={
         "status": "arrested", "reason": "r"}).status_code == 403
     client.post("/logout")
     login("sup_a")
     page = client.get(f"/persons/{person_id}").get_data(as_text=True)
-    assert 'data-testid="status-form"' in page
+    assert 'data-testid="open-status"' in page
     response = client.post(f"/persons/{person_id}/status", data={
         "status": "arrested", "reason": "Bắt giữ tại nhà", "document_number": "12/BB",
         "document_date": "2025-01-02", "confirmed": "1"}, follow_redirects=True)

@@ -117,13 +117,13 @@ def test_person_page_shows_forms_and_timeline_to_the_unit(client, province, make
         "outcome": "not_found", "notes": "Đối tượng đã rời đi"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'data-testid="log-outreach-form"' in page
+    assert 'data-testid="open-outreach"' in page
     assert "Đối tượng đã rời đi" in page and 'data-kind="attempt"' in page
     client.post("/logout")
     login("off_b")
     page = client.get(f"/persons/{person.id}").get_data(as_text=True)
     assert "Đối tượng đã rời đi" in page
-    assert 'data-testid="log-outreach-form"' not in page
+    assert 'data-testid="open-outreach"' not in page
     assert client.post(f"/persons/{person.id}/log/attempt", data={
         "attempted_at": "2025-03-02T05:00", "outcome": "not_found"}).status_code == 403
 
@@ -223,7 +223,7 @@ def test_supervisor_reassigns_an_officer_not_the_officer(client, app, province, 
                                                          login):
     person = make_person("off_a", unit="A")
     login("off_a")
-    assert 'data-testid="reassign-form"' not in client.get(f"/persons/{person.id}").get_data(
+    assert 'data-testid="open-reassign"' not in client.get(f"/persons/{person.id}").get_data(
         as_text=True)
     login("chief")
     client.post(f"/persons/{person.id}/assign", data={"officer": "off_p"})
@@ -240,7 +240,7 @@ def test_an_officer_of_another_unit_passes_a_tip_on_to_the_owning_unit(
     assert response.status_code == 201 and response.json["by"] == username
     login(username)
     page = client.get(f"/persons/{person.id}").get_data(as_text=True)
-    assert 'data-testid="log-tip-form"' in page and 'data-testid="log-outreach-form"' not in page
+    assert 'data-testid="open-tip"' in page and 'data-testid="open-outreach"' not in page
     assert 'name="status" value="confirmed"' not in page  # the owning unit settles it
     login("off_a")
     page = client.get(f"/persons/{person.id}").get_data(as_text=True)

@@ -22,7 +22,8 @@ from wanted.timeutil import utcnow
 # The person page: the user with their unit and the unit tree; the person with unit, officer,
 # charges and photos; the whole timeline (every kind, and the notice and validation panels)
 # in one UNION; the pending hits with their count; the audit event (its chain head and its
-# insert, plus PostgreSQL's chain lock); a supervisor's reassignment list.
+# insert, plus PostgreSQL's chain lock). Its folded forms (and the reassignment's list of
+# officers) are fetched from their own pages when opened.
 PERSON_PAGE_STATEMENTS = 8
 # The search page: the user (and unit tree), the count and the page's ids (one statement on
 # PostgreSQL), the persons with unit, charges and photos, the audit event (two statements, or
@@ -127,7 +128,7 @@ def test_a_busy_person_page_runs_a_bounded_number_of_statements(
     if viewer in ("off_a", "sup_a", "chief"):
         assert 'data-testid="hit-banner"' in page
     if viewer == "sup_a":
-        assert 'data-testid="reassign-form"' in page and 'data-testid="publish-form"' in page
+        assert 'data-testid="open-reassign"' in page and 'data-testid="publish-form"' in page
     assert len(statements) <= PERSON_PAGE_STATEMENTS, "\n".join(s[:120] for s in statements)
     assert rendering[1:] == [], "the template queried:\n" + "\n".join(rendering)
 

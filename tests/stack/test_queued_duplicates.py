@@ -6,39 +6,21 @@ gallery warm, so that a web worker never loads the gallery's index or encodings.
 """
 
 import re
-import time
-import uuid
 from pathlib import Path
 
 import pytest
-from redis import Redis
-from rq import Queue, Worker
 from sqlalchemy import select
 
 from tests.conftest import FACES
 from tests.matching.test_search_flow import enrol, photo_file
-from tests.stack.processes import BIN, running, stack_env
+from tests.stack.conftest import wait_for_worker
+from tests.stack.processes import BIN, running
 from wanted.audit.models import AuditEvent
 from wanted.extensions import db
 from wanted.matching.gallery import Gallery
 from wanted.matching.models import Photo
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 pytestmark = pytest.mark.skipif(not FACES.is_dir(), reason=f"sample faces absent at {FACES}")
-
-
-@pytest.fixture
-def queued(app, database_url, tmp_path):
-    """Send this app's searches and checks to queues of its own; return a worker's environment."""
-    name = f"dup-{uuid.uuid4().hex}"
-    app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=name)
-    yield stack_env(WANTED_ENV="test", WANTED_DATABASE_URL=database_url,
-                    WANTED_REDIS_URL=REDIS_URL, WANTED_RQ_QUEUE=name,
-                    WANTED_RATE_LIMIT_PREFIX=f"{name}:",
-                    WANTED_STORAGE_DIR=app.config["STORAGE_DIR"],
-                    WANTED_AUDIT_ANCHOR_DIR=app.config["AUDIT_ANCHOR_DIR"])
-    for queue in (name, f"{name}-checks"):
-        Queue(queue, connection=Redis.from_url(REDIS_URL)).delete(delete_jobs=True)
 
 
 @pytest.fixture
@@ -48,14 +30,6 @@ def web_process_never_holds_the_gallery(monkeypatch):
 
     monkeypatch.setattr(Gallery, "build", refused)
     monkeypatch.setattr(Gallery, "load", refused)
-
-
-def wait_for_worker(queue: str, log) -> None:
-    connection = Redis.from_url(REDIS_URL)
-    deadline = time.monotonic() + 120
-    while not Worker.all(queue=Queue(queue, connection=connection)):
-        assert time.monotonic() < deadline, log.read_text()[-3000:]
-        time.sleep(0.2)
 
 
 def test_a_duplicate_is_reported_by_the_worker_and_the_web_process_holds_no_gallery(

@@ -2,8 +2,8 @@
 
 import os
 
+from tests.stack.conftest import wait_for_worker
 from tests.stack.processes import BIN, running
-from tests.stack.test_queued_duplicates import queued, wait_for_worker  # noqa: F401 - fixture
 
 
 def test_the_search_worker_runs_at_a_lower_cpu_priority_than_the_web(queued, tmp_path):

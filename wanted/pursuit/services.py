@@ -307,6 +307,14 @@ def ensure_can_close(actor: User, person: WantedPerson) -> None:
                                "object_id": person.id})
 
 
+def ensure_can_reassign(actor: User, person: WantedPerson) -> None:
+    """Raise Forbidden (audited) unless the actor is a supervisor of the owning unit or above."""
+    if actor.role != "supervisor" or not auth.can_work_on(actor, person.unit_id):
+        raise Forbidden(_("Only a supervisor reassigns a person."),
+                        audit={"action": "person.update", "actor": actor,
+                               "object_type": "person", "object_id": person.id})
+
+
 def transition_refusal(from_status: str, to_status: str) -> str:
     """Say why a status move is refused, naming the moves that are allowed."""
     allowed = TRANSITIONS.get(from_status, ())

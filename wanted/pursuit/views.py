@@ -18,6 +18,7 @@ from wanted.confirm import ask_confirmation, confirmed
 from wanted.dates import show_date
 from wanted.errors import ValidationFailed
 from wanted.extensions import db
+from wanted.fragments import page_or_card
 from wanted.labels import STATUS
 from wanted.pursuit import deadlines, services
 from wanted.pursuit.forms import (
@@ -49,12 +50,13 @@ LOGS = {
 
 @dataclass
 class PersonPanel:
-    """What the person page shows of the pursuit: forms for those allowed, and the timeline."""
+    """What the person page shows of the pursuit: the forms the user may open (each fetched
+    from its own page when opened), and the timeline."""
 
     timeline: list[dict]
-    forms: dict[str, FlaskForm]
-    status_form: StatusForm | None
-    reassign_form: ReassignForm | None
+    log_kinds: tuple[str, ...]
+    can_change_status: bool
+    can_reassign: bool
 
 
 @bp.app_context_processor
@@ -79,18 +81,13 @@ def banner_hits() -> tuple[list, int]:
 def person_panel(person: WantedPerson, entries: list[dict]) -> PersonPanel:
     """Build the pursuit panel of a person for the current user, around its timeline."""
     can_work = auth.can_work_on(current_user, person.unit_id)
-    forms = {kind: new_log_form(kind) for kind in LOGS} if can_work else {}
+    log_kinds: tuple[str, ...] = tuple(LOGS) if can_work else ()
     if not can_work and current_user.role in ("officer", "supervisor"):
-        forms = {"tip": new_log_form("tip")}  # passed on to the owning unit
-    status_form = None
-    if auth.can_close_case(current_user, person.unit_id) and services.allowed_statuses(person):
-        status_form = StatusForm(formdata=None)
-        status_form.set_choices(services.allowed_statuses(person))
-    reassign_form = None
-    if current_user.role == "supervisor" and can_work:
-        reassign_form = reassign_form_for(person, formdata=None)
-    return PersonPanel(shown(entries, closed=person.is_closed), forms, status_form,
-                       reassign_form)
+        log_kinds = ("tip",)  # passed on to the owning unit
+    can_change_status = (auth.can_close_case(current_user, person.unit_id)
+                         and bool(services.allowed_statuses(person)))
+    return PersonPanel(shown(entries, closed=person.is_closed), log_kinds, can_change_status,
+                       can_reassign=current_user.role == "supervisor" and can_work)
 
 
 def shown(entries: list[dict], closed: bool = False) -> list[dict]:
@@ -154,8 +151,8 @@ def log(person_id: int, kind: str):
             db.session.commit()
             flash(_("Saved to the timeline."), "success")
             return redirect(back_to(person))
-    return render_template("pursuit/log.html", form=form, person=person, kind=kind), (
-        422 if form.errors else 200)
+    return page_or_card("pursuit/log.html", "pursuit/_log_card.html", form=form, person=person,
+                        kind=kind), 422 if form.errors else 200
 
 
 @bp.route("/persons/<int:person_id>/status", methods=["GET", "POST"])
@@ -179,8 +176,8 @@ def status(person_id: int):
             flash(_("Case reopened.") if form.status.data == "wanted" else _("Status changed."),
                   "success")
             return redirect(back_to(person))
-    return render_template("pursuit/status.html", form=form, person=person), (
-        422 if form.errors else 200)
+    return page_or_card("pursuit/status.html", "pursuit/_status_card.html", form=form,
+                        person=person), 422 if form.errors else 200
 
 
 def status_confirmation(person: WantedPerson, form: StatusForm) -> tuple:
@@ -212,9 +209,13 @@ def status_confirmation(person: WantedPerson, form: StatusForm) -> tuple:
             _("Yes, change the status to %(to)s", to=STATUS[to_status]), back)
 
 
-@bp.route("/persons/<int:person_id>/assign", methods=["POST"])
+@bp.route("/persons/<int:person_id>/assign", methods=["GET", "POST"])
 def reassign(person_id: int):
     person = registry.get_person(person_id)
+    if request.method == "GET":
+        services.ensure_can_reassign(current_user, person)
+        return page_or_card("pursuit/reassign.html", "pursuit/_reassign_card.html",
+                            form=reassign_form_for(person), person=person)
     registry.ensure_can_work_on(current_user, person, "person.update")
     form = reassign_form_for(person, request.form)
     if form.validate():

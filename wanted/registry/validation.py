@@ -50,11 +50,17 @@ def due_after(person: WantedPerson, validated_at: datetime | None) -> datetime:
     return add_months(validated_at or person.created_at, months())
 
 
-def validate_record(actor: User, person: WantedPerson, note: str = "") -> RecordValidation:
-    """Record that the actor checked the decision, charges and photos are still right."""
+def ensure_can_validate(actor: User, person: WantedPerson) -> None:
+    """Raise Forbidden (audited) unless the actor works on the person, Conflict unless the
+    record is still wanted."""
     ensure_can_work_on(actor, person, "person.validate")
     if person.status != "wanted":
         raise Conflict(_("Only a record still wanted is validated."), code="not_wanted")
+
+
+def validate_record(actor: User, person: WantedPerson, note: str = "") -> RecordValidation:
+    """Record that the actor checked the decision, charges and photos are still right."""
+    ensure_can_validate(actor, person)
     note = parse(ValidationInput, {"note": note}).note
     validation = RecordValidation(person=person, validated_by=actor, note=note,
                                   validated_at=timeutil.utcnow())

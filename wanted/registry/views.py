@@ -11,6 +11,7 @@ from wanted.auth.models import User
 from wanted.auth.views import attach_errors, unit_choices
 from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import commit_for_reading, db
+from wanted.fragments import page_or_card
 from wanted.labels import CHARGE_CATEGORY
 from wanted.matching.services import with_photos
 from wanted.public.views import notice_panel
@@ -33,13 +34,13 @@ def validation_globals() -> dict:
 
 
 def validation_state(person, entries: list[dict]) -> dict:
-    """Return a person's last validation, when the next is due, and the form if allowed."""
+    """Return a person's last validation, when the next is due, and whether the user may
+    validate it (the form is fetched from its own page when opened)."""
     last = validation.last_of(entries)
     due = validation.due_after(person, last["at"] if last else None)
     can = person.status == "wanted" and auth.can_work_on(current_user, person.unit_id)
     return {"last": last, "due": due,
-            "overdue": person.status == "wanted" and due < timeutil.utcnow(),
-            "form": ValidateForm(formdata=None) if can else None}
+            "overdue": person.status == "wanted" and due < timeutil.utcnow(), "can": can}
 
 
 def my_overdue() -> list:
@@ -58,10 +59,14 @@ def my_overdue() -> list:
     return g.my_overdue
 
 
-@bp.route("/persons/<int:person_id>/validate", methods=["POST"])
+@bp.route("/persons/<int:person_id>/validate", methods=["GET", "POST"])
 def validate(person_id: int):
     person = services.get_person(person_id)
     form = ValidateForm()
+    if request.method == "GET":
+        validation.ensure_can_validate(current_user, person)
+        return page_or_card("registry/validate.html", "registry/_validate_card.html", form=form,
+                            person=person)
     if form.validate_on_submit():
         validation.validate_record(current_user, person, form.note.data or "")
         db.session.commit()
