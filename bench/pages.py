@@ -1,4 +1,4 @@
-"""CPU per request of the person page, registry search page and dashboard, in-process.
+"""CPU per request of the person page, registry search, dashboard and API person, in-process.
 
     .venv/bin/python bench/pages.py [--requests 200] [--rounds 3] [--persons 300]
                                     [--database URL] [--against REV] [--dump DIR]
@@ -8,8 +8,11 @@ other process in the way) and timed with time.process_time(): the figure is the 
 process spends on a page, which is what caps the requests per second of a worker. Each route
 is asked `--requests` times per language (Vietnamese, English) as the officer pc02.cb1, after
 20 unmeasured requests; person pages cycle through ids 1..`--persons`, searches through the
-names load.lua uses. Each run is repeated `--rounds` times, and the lowest figure of each
-route is printed (other work on the same cores only ever adds to it), with the load average.
+names load.lua uses. The dashboard is also asked as the province supervisor (chihuy: every
+unit, the most figures), and the API's person (`GET /api/v1/persons/<id>`, JSON, so once, not
+per language) with a bearer token of pc02.cb1 made in-process. Each run is repeated
+`--rounds` times, and the lowest figure of each route is printed (other work on the same cores
+only ever adds to it), with the load average.
 
 The database is a scratch PostgreSQL database created on WANTED_BENCH_PG (default
 postgresql://127.0.0.1:5432/test), loaded with `flask demo seed --persons N` and dropped at
@@ -18,11 +21,12 @@ the end; `--database URL` uses an existing demo database instead (page views add
 `--against REV` also runs the code of a git revision (exported with `git archive`) on the same
 database, alternating old and new run by run, and compares the pages both render: the person
 pages of every status, in both languages, for an officer, a unit supervisor and the province
-supervisor, the form pages each of them may open (new person, face search, campaign, account)
-and registry searches (every filter and sort, later pages, refused filters), byte for byte once
-CSRF tokens, CSP nonces, the "now" prefilled in the log forms' time fields and the hit banner's
-waiting times are blanked out. `--dump DIR` keeps those pages
-(DIR/REV, DIR/worktree).
+supervisor, and the form pages each of them may open (new person, face search, campaign,
+account), the dashboard (whole, for a unit below, a period and a campaign) and its CSV tables,
+the API's persons and figures (`/api/v1/stats`) as each of them sees them, and registry
+searches (every filter and sort, later pages, refused filters), byte for byte once CSRF tokens,
+CSP nonces, the "now" prefilled in the log forms' time fields and the hit banner's waiting times
+are blanked out. `--dump DIR` keeps those pages (DIR/REV, DIR/worktree).
 """
 
 import argparse
@@ -45,6 +49,7 @@ QUERIES = ("nguyen", "van", "thi", "tran", "le hoang", "pham", "hung", "minh", "
 ROUTES = {"person page": lambda i, persons: f"/persons/{i % persons + 1}",
           "registry search": lambda i, persons: f"/?q={QUERIES[i % len(QUERIES)]}",
           "dashboard": lambda i, persons: "/dashboard"}
+PROVINCE = "chihuy"  # the province supervisor: the dashboard with every unit's figures
 SAMPLE_USERS = ("pc02.cb1", "pc02.gs", "chihuy")  # officer, unit supervisor, province
 SAMPLE_PER_STATUS = 3
 SAMPLE_FORMS = ("/persons/new", "/matches/new", "/campaigns/new", "/account")  # when allowed
@@ -56,6 +61,15 @@ SAMPLE_SEARCHES = ("/", "/?q=nguyen", "/?q=nguyen&page=2", "/?q=van&sort=-born",
                    "/?born_from=1980&born_to=1990&sort=born", "/?unit=BS-PC02&sort=-name",
                    "/?unit=BS-DT&q=tran&page=9", "/?q=zzzz", "/?born_from=abc&q=van",
                    "/?unit=NOPE")
+# The dashboard as a whole, for a unit below the province, over a period, and for a campaign
+# ({campaign}: the first one), with the tables it exports; the API's figures likewise.
+SAMPLE_DASHBOARDS = ("/dashboard", "/dashboard?unit=BS-PC02",
+                     "/dashboard?from=2025-06-01&to=2026-10-31",
+                     "/dashboard?campaign={campaign}", "/dashboard/quiet.csv",
+                     "/dashboard/officers.csv", "/dashboard/units.csv", "/dashboard/weekly.csv",
+                     "/dashboard/campaigns.csv")
+SAMPLE_STATS = ("/api/v1/stats", "/api/v1/stats?unit=BS-PC02",
+                "/api/v1/stats?from=2025-06-01&to=2026-10-31", "/api/v1/stats?campaign={campaign}")
 # Parts of a page that differ on every render, blanked out before pages are compared.
 VOLATILE = (re.compile(r'(name="csrf_token"[^>]*? value=")[^"]*'),
             re.compile(r'(nonce=")[^"]*'),
@@ -154,9 +168,9 @@ def compare(trees: dict[str, Path], database: str, work: Path, args) -> None:
     print(f"load average after: {load()}")
     print(f"lowest CPU ms per request of {args.rounds} rounds, {args.requests} requests each")
     keys = list(next(iter(best.values())))
-    print(f"{'':22}" + "".join(f"{name[:14]:>16}" for name in best))
+    print(f"{'':26}" + "".join(f"{name[:14]:>16}" for name in best))
     for key in keys:
-        print(f"{key:22}" + "".join(f"{best[name][key]:16.2f}" for name in best))
+        print(f"{key:26}" + "".join(f"{best[name][key]:16.2f}" for name in best))
     if len(trees) > 1:
         same_pages(work / "pages", list(trees), pages, args.dump)
 
@@ -206,12 +220,17 @@ def serve(tree: Path, database: str, requests: int, persons: int, dump: Path | N
 
     app = create_app()
     figures = {}
-    client = signed_in(app, "pc02.cb1")
+    client, province = signed_in(app, "pc02.cb1"), signed_in(app, PROVINCE)
     for lang in ("vi", "en"):
-        with client.session_transaction() as session:
-            session["lang"] = lang
+        for each in (client, province):
+            with each.session_transaction() as session:
+                session["lang"] = lang
         for route, path in ROUTES.items():
             figures[f"{route} ({lang})"] = cpu_ms(client, path, requests, persons)
+        figures[f"dashboard, province ({lang})"] = cpu_ms(province, ROUTES["dashboard"],
+                                                          requests, persons)
+    figures["API person"] = cpu_ms(app.test_client(), api_person, requests, persons,
+                                   bearer(app, "pc02.cb1"))
     return {"cpu_ms": figures, "pages": sample_pages(app, dump) if dump else {}}
 
 
@@ -227,16 +246,46 @@ def signed_in(app, username: str):
     return client
 
 
-def cpu_ms(client, path, requests: int, persons: int) -> float:
+def api_person(i: int, persons: int) -> str:
+    """Return the API path of the i-th person asked for, cycling through the first `persons`."""
+    return f"/api/v1/persons/{i % persons + 1}"
+
+
+def bearer(app, username: str) -> dict[str, str]:
+    """Return the Authorization header of a new API token of a demo user."""
+    from wanted.auth import services as auth
+    from wanted.extensions import db
+
+    with app.app_context():
+        token = auth.issue_token(auth.user_by_username(username))
+        db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def cpu_ms(client, path, requests: int, persons: int, headers: dict | None = None) -> float:
     """Return the CPU milliseconds per request of a route, after a warm-up."""
     for i in range(20):
-        client.get(path(i, persons))
+        client.get(path(i, persons), headers=headers)
     started = time.process_time()
     for i in range(requests):
-        answer = client.get(path(i, persons))
+        answer = client.get(path(i, persons), headers=headers)
         if answer.status_code != 200:
             raise SystemExit(f"{path(i, persons)} answered {answer.status_code}")
     return (time.process_time() - started) * 1000 / requests
+
+
+def page_name(path: str) -> str:
+    """Name the file a sample page is kept in after its path and query."""
+    return re.sub(r"[^A-Za-z0-9.]+", "-", path.strip("/"))
+
+
+def answered(client, path: str, headers: dict | None = None) -> str:
+    """Return the body of a sample page (with its ETag, if any), which must answer 200."""
+    answer = client.get(path, headers=headers)
+    if answer.status_code != 200:
+        raise SystemExit(f"{path} answered {answer.status_code}")
+    etag = answer.headers.get("ETag")
+    return answer.get_data(as_text=True) + (f"\nETag: {etag}" if etag else "")
 
 
 def sample_pages(app, dump: Path) -> dict[str, str]:
@@ -249,6 +298,7 @@ def sample_pages(app, dump: Path) -> dict[str, str]:
 
     with app.app_context():
         rows = db.session.execute(text("SELECT id, status FROM wanted_persons ORDER BY id")).all()
+        campaign = db.session.scalar(text("SELECT min(id) FROM campaigns"))
     sample: dict[str, list[int]] = {}
     for person_id, status in rows:
         if len(sample.setdefault(status, [])) < SAMPLE_PER_STATUS:
@@ -274,6 +324,13 @@ def sample_pages(app, dump: Path) -> dict[str, str]:
                 answer = client.get(path)
                 pages[f"{username}-{lang}-search-{number:02d}-{answer.status_code}.html"] = (
                     answer.get_data(as_text=True))
+            for path in (path.format(campaign=campaign) for path in SAMPLE_DASHBOARDS):
+                suffix = "" if path.endswith(".csv") else ".html"
+                pages[f"{username}-{lang}-{page_name(path)}{suffix}"] = answered(client, path)
+        api, headers = app.test_client(), bearer(app, username)
+        for path in [f"/api/v1/persons/{i}" for ids in sample.values() for i in ids] + [
+                path.format(campaign=campaign) for path in SAMPLE_STATS]:
+            pages[f"{username}-{page_name(path)}.json"] = answered(api, path, headers)
     digests = {}
     for name, html in pages.items():
         for pattern in VOLATILE:

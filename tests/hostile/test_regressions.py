@@ -382,7 +382,7 @@ def broken_view(*args, **kwargs):
 def test_a_database_error_in_an_api_call_is_audited_in_a_fresh_transaction(
         client, app, province, token, make_person, monkeypatch, caplog):
     person = make_person()
-    monkeypatch.setattr("wanted.registry.services.view_person", broken_view)
+    monkeypatch.setattr("wanted.registry.services.view_person_snapshot", broken_view)
     with caplog.at_level(logging.ERROR):
         response = client.get(f"/api/v1/persons/{person.id}", headers=token("off_a"))
     assert response.status_code == 500

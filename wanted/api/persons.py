@@ -14,8 +14,13 @@ from wanted.validation import DIGITS, MAX_ID
 
 def person_response(person, status: int = 200):
     """Answer with the person in API shape and its version as ETag."""
-    response = current_app.make_response((services.person_snapshot(person), status))
-    response.set_etag(str(person.version), weak=False)
+    return snapshot_response(services.person_snapshot(person), status)
+
+
+def snapshot_response(snapshot: dict, status: int = 200):
+    """Answer with a person already in API shape, and its version as ETag."""
+    response = current_app.make_response((snapshot, status))
+    response.set_etag(str(snapshot["version"]), weak=False)
     return response
 
 
@@ -45,7 +50,7 @@ def create_person():
                                      **error_responses(401, 404)})
 def get_person(person_id: int):
     # The view's audit event commits with the call's own (`audit_call`): one append.
-    return person_response(services.view_person(g.actor, person_id))
+    return snapshot_response(services.view_person_snapshot(g.actor, person_id))
 
 
 @api_route("/persons/<int:person_id>", "PATCH",

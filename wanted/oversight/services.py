@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Row, ScalarSelect, func, literal, select, union_all
+from sqlalchemy.orm import joinedload
 
 from wanted import timeutil
 from wanted.audit import services as audit
@@ -87,86 +87,94 @@ def ensure_can_oversee(actor: User, unit: Unit) -> None:
 
 def unit_stats(unit: Unit, period: Period, campaign: Campaign | None = None,
                today: date | None = None) -> dict:
-    """Compute every figure of the dashboard for the unit and the units below it."""
-    today = today or local_today()
+    """Compute every figure of the dashboard for the unit and the units below it.
+
+    Lists are read as rows of the columns they show, not as whole records, and every count
+    that is one number comes in one statement (see `_counts`).
+    """
+    today, now = today or local_today(), timeutil.utcnow()
     scope = auth.subtree_ids(unit.id)
     per_unit = _status_by_unit(scope)
     by_status = {status: sum(counts[status] for counts in per_unit.values())
                  for status in STATUSES}
     quiet_days = current_app.config["QUIET_DAYS"]
+    tree = _tree(unit)
     campaigns = [campaign] if campaign else running_campaigns(today)
     quiet = quiet_cases(scope, quiet_days)
+    counts = _counts(scope, period, now)
     return {
         "unit": unit.code,
         "from": period.start.isoformat() if period.start else None,
         "to": period.end.isoformat() if period.end else None,
         "by_status": by_status,
-        **_counts(scope, period),
+        **{name: counts[name] for name in HEADLINE},
         "quiet_days": quiet_days,
         "quiet_30d": len(quiet),
-        "quiet": [{"id": p.id, "full_name": p.full_name, "unit": p.unit.code,
-                   "unit_name": p.unit.name, "officer": p.officer.username if p.officer else None,
+        "quiet": [{"id": p.id, "full_name": p.full_name, "unit": p.unit,
+                   "unit_name": p.unit_name, "officer": p.officer,
                    "last_activity_at": p.last_activity_at.isoformat() + "Z"} for p in quiet],
         "units": [{"unit": u.code, "name": u.name, "depth": depth, "by_status": per_unit[u.id]}
-                  for u, depth in _tree(unit)],
+                  for u, depth in tree],
         "weekly": weekly_results(scope, period, today),
         "campaigns": [campaign_progress(c, scope) for c in campaigns],
         "officers": officer_load(scope, today),
-        **deadline_figures(scope, period),
+        **{name: counts[name] for name in OVERDUE},
+        **deadline_lists(scope, period, now),
     }
 
 
-def deadline_figures(scope: set[int], period: Period) -> dict:
-    """Count and list what is past its deadline in the units, and how fast hits are answered."""
-    now = timeutil.utcnow()
+def deadline_lists(scope: set[int], period: Period, now: datetime) -> dict:
+    """List what is past its deadline in the units, and say how fast hits are answered."""
     hits = deadlines.overdue_hits(scope, now, limit=OVERDUE_LISTED)
     tips = publication.overdue_tips(scope, now, limit=OVERDUE_LISTED)
-    records = validation.overdue_validations(scope, now, limit=OVERDUE_LISTED)
+    records = validation.overdue_validation_rows(scope, now, limit=OVERDUE_LISTED)
     return {
-        "tips_overdue": publication.overdue_tip_count(scope, now),
-        "hits_overdue": deadlines.overdue_hit_count(scope, now),
-        "validation_overdue": validation.overdue_validation_count(scope, now),
         "median_hit_response_minutes": deadlines.median_hit_response_minutes(
             scope, period.where(Tip.created_at)),
-        "overdue_hits": [{"tip_id": t.id, "person_id": t.person_id,
-                          "full_name": t.person.full_name, "unit": t.person.unit.code,
-                          "unit_name": t.person.unit.name,
+        "overdue_hits": [{"tip_id": t.id, "person_id": t.person_id, "full_name": t.full_name,
+                          "unit": t.unit, "unit_name": t.unit_name,
                           "due_at": deadlines.hit_due(t).isoformat() + "Z"} for t in hits],
-        "overdue_tips": [{"id": t.id, "person_id": t.person_id,
-                          "full_name": t.person.full_name if t.person else None,
-                          "unit": t.unit.code, "unit_name": t.unit.name,
+        "overdue_tips": [{"id": t.id, "person_id": t.person_id, "full_name": t.full_name,
+                          "unit": t.unit, "unit_name": t.unit_name,
                           "due_at": t.due_at.isoformat() + "Z"} for t in tips],
-        "overdue_validations": [{"id": p.id, "full_name": p.full_name, "unit": p.unit.code,
-                                 "unit_name": p.unit.name, "due_at": due.isoformat() + "Z"}
+        "overdue_validations": [{"id": p.id, "full_name": p.full_name, "unit": p.unit,
+                                 "unit_name": p.unit_name, "due_at": due.isoformat() + "Z"}
                                 for p, due in records],
     }
 
 
-def _counts(scope: set[int], period: Period) -> dict[str, int]:
-    """Count the headline figures of the units in one statement (a subquery each)."""
+# The figures `_counts` reads, in the order the dashboard's dict gives them.
+HEADLINE = ("special_outstanding", "attempts", "outreach", "arrests", "surrenders")
+OVERDUE = ("tips_overdue", "hits_overdue", "validation_overdue")
+
+
+def _counts(scope: set[int], period: Period, now: datetime) -> dict[str, int]:
+    """Count the headline and overdue figures of the units in one statement (a subquery each)."""
     queries = {
         "special_outstanding": select(func.count(WantedPerson.id)).where(
             WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
-            WantedPerson.danger_class == "special"),
+            WantedPerson.danger_class == "special").scalar_subquery(),
         "attempts": _in_period(ArrestAttempt, ArrestAttempt.attempted_at, scope, period),
         "outreach": _in_period(OutreachContact, OutreachContact.contacted_at, scope, period),
         "arrests": _results_query(scope, period, "arrested"),
         "surrenders": _results_query(scope, period, "surrendered"),
+        "tips_overdue": publication.overdue_tip_count(scope, now),
+        "hits_overdue": deadlines.overdue_hit_count(scope, now),
+        "validation_overdue": validation.overdue_validation_count(scope, now),
     }
-    row = db.session.execute(select(*(query.scalar_subquery().label(name)
-                                      for name, query in queries.items()))).one()
-    return {name: getattr(row, name) or 0 for name in queries}
+    row = db.session.execute(select(*(query.label(name) for name, query in queries.items())))
+    return {name: count or 0 for name, count in row.one()._asdict().items()}
 
 
-def _in_period(model, column, scope: set[int], period: Period):
+def _in_period(model, column, scope: set[int], period: Period) -> ScalarSelect[int]:
     return (select(func.count(model.id)).join(model.person)
-            .where(WantedPerson.unit_id.in_(scope), *period.where(column)))
+            .where(WantedPerson.unit_id.in_(scope), *period.where(column)).scalar_subquery())
 
 
-def _results_query(scope: set[int], period: Period, status: str):
+def _results_query(scope: set[int], period: Period, status: str) -> ScalarSelect[int]:
     return select(func.count(StatusChange.id)).where(
         StatusChange.unit_id.in_(scope), StatusChange.to_status == status,
-        *period.where(StatusChange.changed_at))
+        *period.where(StatusChange.changed_at)).scalar_subquery()
 
 
 def _status_by_unit(scope: set[int]) -> dict[int, dict[str, int]]:
@@ -193,14 +201,20 @@ def _tree(unit: Unit) -> list[tuple[Unit, int]]:
     return rows
 
 
-def quiet_cases(scope: set[int], quiet_days: int) -> list[WantedPerson]:
-    """List wanted persons with no logged work for `quiet_days` days, longest quiet first."""
+def quiet_cases(scope: set[int], quiet_days: int) -> list[Row]:
+    """List wanted persons with no logged work for `quiet_days` days, longest quiet first.
+
+    Rows of what the list shows: id, full_name, unit, unit_name, officer (username or None)
+    and last_activity_at.
+    """
     cutoff = utcnow() - timedelta(days=quiet_days)
-    return list(db.session.scalars(
-        select(WantedPerson).where(WantedPerson.unit_id.in_(scope),
-                                   WantedPerson.status == "wanted",
-                                   WantedPerson.last_activity_at < cutoff)
-        .options(joinedload(WantedPerson.unit), joinedload(WantedPerson.officer))
+    return list(db.session.execute(
+        select(WantedPerson.id, WantedPerson.full_name, Unit.code.label("unit"),
+               Unit.name.label("unit_name"), User.username.label("officer"),
+               WantedPerson.last_activity_at)
+        .join(WantedPerson.unit).outerjoin(WantedPerson.officer)
+        .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+               WantedPerson.last_activity_at < cutoff)
         .order_by(WantedPerson.last_activity_at, WantedPerson.id)))
 
 
@@ -226,47 +240,50 @@ def _local_day(moment: datetime) -> date:
 
 
 def officer_load(scope: set[int], today: date) -> list[dict]:
-    """Per officer of the units: wanted persons assigned, and follow-ups past their date."""
-    load: dict[int, dict] = {}
-    officers = db.session.scalars(select(User).where(
-        User.unit_id.in_(scope), User.role.in_(("officer", "supervisor")), User.active)
-        .options(joinedload(User.unit)))
-    for user in officers:
-        load[user.id] = _officer_row(user)
-    assigned = db.session.execute(
-        select(WantedPerson.officer_id, func.count(WantedPerson.id))
-        .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
-               WantedPerson.officer_id.is_not(None)).group_by(WantedPerson.officer_id))
-    for officer_id, count in assigned:
-        _row(load, officer_id)["wanted_assigned"] = count
+    """Per officer of the units: wanted persons assigned, and follow-ups past their date.
+
+    The active officers and supervisors of the units are listed, and so is anyone else the
+    figures name (an officer since moved or deactivated who still holds cases).
+    """
+    load = _officer_rows(User.unit_id.in_(scope), User.role.in_(("officer", "supervisor")),
+                         User.active)
+    # Both figures in one statement: the kind of each count, the officer, the count.
+    assigned = (select(literal("wanted_assigned"), WantedPerson.officer_id,
+                       func.count(WantedPerson.id))
+                .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
+                       WantedPerson.officer_id.is_not(None)).group_by(WantedPerson.officer_id))
     owners = {OutreachContact: OutreachContact.officer_id,
               ArrestAttempt: ArrestAttempt.officer_id, Tip: Tip.logged_by_id}
-    overdue = [select(owner, func.count(model.id)).join(model.person)
+    overdue = [select(literal("overdue_followups"), owner, func.count(model.id))
+               .join(model.person)
                .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
                       model.follow_up_on < today, model.follow_up_done.is_(False))
                .group_by(owner) for model, owner in owners.items()]
-    for officer_id, count in db.session.execute(union_all(*overdue)):
-        _row(load, officer_id)["overdue_followups"] += count
+    counts = db.session.execute(union_all(assigned, *overdue)).all()
+    missing = {officer_id for _kind, officer_id, _count in counts} - load.keys()
+    if missing:
+        load |= _officer_rows(User.id.in_(missing))
+    for kind, officer_id, count in counts:
+        load[officer_id][kind] += count
     return sorted(load.values(), key=lambda r: (-r["overdue_followups"], -r["wanted_assigned"],
                                                  r["officer"]))
 
 
-def _officer_row(user: User) -> dict:
-    return {"officer": user.username, "name": user.display_name, "unit": user.unit.code,
-            "wanted_assigned": 0, "overdue_followups": 0}
-
-
-def _row(load: dict[int, dict], user_id: int) -> dict:
-    if user_id not in load:
-        load[user_id] = _officer_row(db.session.get(User, user_id))
-    return load[user_id]
+def _officer_rows(*conditions) -> dict[int, dict]:
+    """Start the load rows of the users meeting the conditions, by user id."""
+    users = db.session.execute(select(User.id, User.username, User.full_name, Unit.code)
+                               .join(User.unit).where(*conditions))
+    return {user.id: {"officer": user.username, "name": user.full_name or user.username,
+                      "unit": user.code, "wanted_assigned": 0, "overdue_followups": 0}
+            for user in users}
 
 
 def running_campaigns(today: date) -> list[Campaign]:
     """Return the campaigns under way today, with their targets and the targets' units."""
     return list(db.session.scalars(select(Campaign).where(
-        Campaign.starts_on <= today, Campaign.ends_on >= today).order_by(Campaign.starts_on)
-        .options(selectinload(Campaign.targets).joinedload(CampaignTarget.unit))))
+        Campaign.starts_on <= today, Campaign.ends_on >= today)
+        .order_by(Campaign.starts_on, Campaign.id)
+        .options(joinedload(Campaign.targets).joinedload(CampaignTarget.unit))).unique())
 
 
 def campaign_progress(campaign: Campaign, scope: set[int] | None = None) -> dict:
@@ -299,10 +316,17 @@ def campaign_progress(campaign: Campaign, scope: set[int] | None = None) -> dict
             "targets": rows}
 
 
+LATEST_FIRST = (Campaign.starts_on.desc(), Campaign.id.desc())
+
+
 def list_campaigns() -> list[Campaign]:
     """Return every campaign, the latest first."""
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(),
-                                                             Campaign.id.desc())))
+    return list(db.session.scalars(select(Campaign).order_by(*LATEST_FIRST)))
+
+
+def campaign_choices() -> list[Row]:
+    """Return every campaign's id and name (what a filter offers), the latest first."""
+    return list(db.session.execute(select(Campaign.id, Campaign.name).order_by(*LATEST_FIRST)))
 
 
 def get_campaign(campaign_id: int) -> Campaign:

@@ -56,7 +56,7 @@ def dashboard_figures() -> tuple[dict, dict]:
 def dashboard():
     stats, chosen = dashboard_figures()
     audit.record("stats.view", object_type="unit", object_id=stats["unit"])
-    units, campaigns = visible_units(), services.list_campaigns()
+    units, campaigns = visible_units(), services.campaign_choices()
     banner_hits()
     commit_for_reading()  # everything the page shows is read: the template queries nothing
     return render_template("oversight/dashboard.html", stats=stats, **chosen, units=units,

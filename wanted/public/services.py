@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select
+from sqlalchemy import Row, ScalarSelect, func, literal, select
 from sqlalchemy.orm import outerjoin, selectinload
 
 from wanted import timeline, timeutil
@@ -395,17 +395,28 @@ def search_from_tip(actor: User, tip: CitizenTip, purpose: str | None,
     return search
 
 
-def overdue_tips(scope: set[int], now: datetime, limit: int | None = None) -> list[CitizenTip]:
-    """Return the received tips of these units past their due time, most overdue first."""
-    query = (select(CitizenTip).where(CitizenTip.unit_id.in_(scope),
-                                      CitizenTip.status == "received", CitizenTip.due_at < now)
-             .options(selectinload(CitizenTip.unit), selectinload(CitizenTip.person))
-             .order_by(CitizenTip.due_at, CitizenTip.id))
-    return list(db.session.scalars(query.limit(limit) if limit else query))
+def _overdue(scope: set[int], now: datetime) -> list:
+    return [CitizenTip.unit_id.in_(scope), CitizenTip.status == "received",
+            CitizenTip.due_at < now]
 
 
-def overdue_tip_count(scope: set[int], now: datetime) -> int:
-    """Count the received tips of these units past their due time."""
-    return db.session.scalar(select(func.count(CitizenTip.id)).where(
-        CitizenTip.unit_id.in_(scope), CitizenTip.status == "received",
-        CitizenTip.due_at < now)) or 0
+def overdue_tips(scope: set[int], now: datetime, limit: int | None = None) -> list[Row]:
+    """Return the received tips of these units past their due time, most overdue first.
+
+    Each row holds the tip's id, person_id and due_at, the person's full_name (None when the
+    tip names nobody), and the unit and unit_name: one statement, no whole records.
+    """
+    query = (select(CitizenTip.id, CitizenTip.person_id, CitizenTip.due_at,
+                    WantedPerson.full_name, Unit.code.label("unit"),
+                    Unit.name.label("unit_name"))
+             .join(CitizenTip.unit).outerjoin(CitizenTip.person)
+             .where(*_overdue(scope, now)).order_by(CitizenTip.due_at, CitizenTip.id))
+    return list(db.session.execute(query.limit(limit) if limit else query))
+
+
+def overdue_tip_count(scope: set[int], now: datetime) -> ScalarSelect[int]:
+    """Count the received tips of these units past their due time.
+
+    A scalar subquery: the caller reads it with its other figures in one statement.
+    """
+    return select(func.count(CitizenTip.id)).where(*_overdue(scope, now)).scalar_subquery()

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, ScalarSelect, Select, func, select
 
+from wanted.auth.models import Unit
 from wanted.extensions import db
 from wanted.pursuit.models import Tip
 from wanted.registry.models import WantedPerson
@@ -29,24 +29,31 @@ def hit_due(tip: Raised) -> datetime:
     return tip.created_at + hit_window()
 
 
-def _overdue_query(scope: set[int], now: datetime) -> Select:
-    return (select(Tip).join(Tip.person)
+def _overdue_query(scope: set[int], now: datetime, *columns) -> Select:
+    return (select(*columns).select_from(Tip).join(Tip.person)
             .where(Tip.source == "match", Tip.status == "new",
                    WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
                    Tip.created_at < now - hit_window()))
 
 
-def overdue_hits(scope: set[int], now: datetime, limit: int = 50) -> list[Tip]:
-    """List the unanswered hits on persons of these units past their deadline, oldest first."""
-    return list(db.session.scalars(
-        _overdue_query(scope, now).options(selectinload(Tip.person).selectinload(
-            WantedPerson.unit)).order_by(Tip.created_at, Tip.id).limit(limit)))
+def overdue_hits(scope: set[int], now: datetime, limit: int = 50) -> list[Row]:
+    """List the unanswered hits on persons of these units past their deadline, oldest first.
+
+    Each row holds the tip's id, person_id and created_at, and the person's full_name, unit
+    and unit_name: what a list shows, read in one statement without loading whole records.
+    """
+    return list(db.session.execute(
+        _overdue_query(scope, now, Tip.id, Tip.person_id, Tip.created_at, WantedPerson.full_name,
+                       Unit.code.label("unit"), Unit.name.label("unit_name"))
+        .join(WantedPerson.unit).order_by(Tip.created_at, Tip.id).limit(limit)))
 
 
-def overdue_hit_count(scope: set[int], now: datetime) -> int:
-    """Count the unanswered hits on persons of these units past their deadline."""
-    return db.session.scalar(select(func.count()).select_from(
-        _overdue_query(scope, now).subquery())) or 0
+def overdue_hit_count(scope: set[int], now: datetime) -> ScalarSelect[int]:
+    """Count the unanswered hits on persons of these units past their deadline.
+
+    A scalar subquery: the caller reads it with its other figures in one statement.
+    """
+    return _overdue_query(scope, now, func.count(Tip.id)).scalar_subquery()
 
 
 def median_hit_response_minutes(scope: set[int], conditions: list | None = None) -> float | None:

@@ -7,7 +7,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Row, ScalarSelect, Select, bindparam, func, select
 from sqlalchemy.orm import outerjoin, selectinload
 
 from wanted import timeline, timeutil
@@ -83,16 +83,22 @@ def validation_json(person: WantedPerson) -> dict:
             "due_at": due.isoformat() + "Z", "overdue": due < timeutil.utcnow()}
 
 
-def _overdue_query(scope, cutoff, *columns) -> Select:
-    """Select the wanted records of the `scope` units not validated since `cutoff`, with `since`
-    (their last validation, else their creation); the persons themselves unless `columns` are
-    named. Scope and cutoff are values or bound parameters."""
+def _overdue_query(scope: set[int], now: datetime, *columns) -> Select:
+    """Select `columns` of the overdue records; "since" (their last validation or creation)
+    is given as a column when `columns` names it."""
+    return _overdue_select(scope, add_months(now, -months()), *columns)
+
+
+def _overdue_select(scope, cutoff, *columns) -> Select:
+    """Select `columns` of the wanted records of the `scope` units not validated since `cutoff`
+    (values or bound parameters), as `_overdue_query` does."""
     latest = (select(RecordValidation.person_id,
                      func.max(RecordValidation.validated_at).label("at"))
               .group_by(RecordValidation.person_id).subquery())
     since = func.coalesce(latest.c.at, WantedPerson.created_at)
-    return (select(*(columns or (WantedPerson,)), since.label("since")).select_from(WantedPerson)
-            .outerjoin(latest, latest.c.person_id == WantedPerson.id)
+    return (select(*(since.label("since") if isinstance(column, str) else column
+                     for column in columns))
+            .select_from(WantedPerson).outerjoin(latest, latest.c.person_id == WantedPerson.id)
             .where(WantedPerson.unit_id.in_(scope), WantedPerson.status == "wanted",
                    since < cutoff))
 
@@ -100,12 +106,23 @@ def _overdue_query(scope, cutoff, *columns) -> Select:
 def overdue_validations(scope: set[int], now: datetime, officer_id: int | None = None,
                         limit: int = 50) -> list[tuple[WantedPerson, datetime]]:
     """List wanted records of these units past their validation, with when each fell due."""
-    query = _overdue_query(scope, add_months(now, -months()))
+    query = _overdue_query(scope, now, WantedPerson, "since")
     if officer_id is not None:
         query = query.where(WantedPerson.officer_id == officer_id)
     rows = db.session.execute(query.options(selectinload(WantedPerson.unit))
                               .order_by("since", WantedPerson.id).limit(limit))
     return [(person, add_months(since, months())) for person, since in rows]
+
+
+def overdue_validation_rows(scope: set[int], now: datetime,
+                            limit: int = 50) -> list[tuple[Row, datetime]]:
+    """List the records `overdue_validations` lists, as rows read in one statement (the
+    person's id, full_name, unit and unit_name, not whole records), with when each fell due."""
+    rows = db.session.execute(
+        _overdue_query(scope, now, WantedPerson.id, WantedPerson.full_name,
+                       Unit.code.label("unit"), Unit.name.label("unit_name"), "since")
+        .join(WantedPerson.unit).order_by("since", WantedPerson.id).limit(limit))
+    return [(row, add_months(row.since, months())) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +138,7 @@ class OverdueRecord:
 def overdue_list(scope: set[int], now: datetime, officer_id: int | None = None,
                  limit: int = 50) -> list[OverdueRecord]:
     """List what the home page shows of the overdue records `overdue_validations` lists, read
-    as columns in one statement."""
+    as columns in one statement built once."""
     every = months()
     rows = db.session.execute(_overdue_list_statement(officer_id is not None, limit), {
         "scope": list(scope), "cutoff": add_months(now, -every), "officer": officer_id})
@@ -131,20 +148,21 @@ def overdue_list(scope: set[int], now: datetime, officer_id: int | None = None,
 
 @cache
 def _overdue_list_statement(by_officer: bool, limit: int) -> Select:
-    """Build the statement of `overdue_list` once: every page runs it, and building it cost as
-    much as running it."""
-    query = _overdue_query(bindparam("scope", expanding=True), bindparam("cutoff"),
-                           WantedPerson.id, WantedPerson.full_name, Unit.name
-                           ).join(Unit, WantedPerson.unit)
+    # Built once: every search page runs it, and building it cost as much as running it.
+    query = _overdue_select(bindparam("scope", expanding=True), bindparam("cutoff"),
+                            WantedPerson.id, WantedPerson.full_name, Unit.name, "since"
+                            ).join(WantedPerson.unit)
     if by_officer:
         query = query.where(WantedPerson.officer_id == bindparam("officer"))
     return query.order_by("since", WantedPerson.id).limit(limit)
 
 
-def overdue_validation_count(scope: set[int], now: datetime) -> int:
-    """Count wanted records of these units past their validation."""
-    return db.session.scalar(select(func.count()).select_from(
-        _overdue_query(scope, add_months(now, -months())).subquery())) or 0
+def overdue_validation_count(scope: set[int], now: datetime) -> ScalarSelect[int]:
+    """Count wanted records of these units past their validation.
+
+    A scalar subquery: the caller reads it with its other figures in one statement.
+    """
+    return _overdue_query(scope, now, func.count(WantedPerson.id)).scalar_subquery()
 
 
 def timeline_selects(person_id) -> list:
