@@ -15,7 +15,8 @@ bench/load.lua: written in C, it takes a few per cent of a core at these rates, 
 leaves the two cores to the server (locust, in Python, took about as much CPU as the app). Each
 wrk connection is one client sending its next request as soon as the last is answered.
 
-Runs, `--seconds` each: every route alone with `--users` connections (person page as an officer,
+After 3 unmeasured seconds per route (the workers' first requests load the rest of the app),
+runs of `--seconds` each: every route alone with `--users` connections (person page as an officer,
 registry search, API person with a bearer token, dashboard); then all four at once sharing the
 `--users` connections (3/8 person page, 2/8 registry search, 2/8 API, 1/8 dashboard); then the
 same mix while two face searchers upload a field photo through the queue and poll until it is
@@ -112,6 +113,10 @@ def main() -> None:
             kind = f"gthread, {args.threads} threads" if args.threads > 1 else "sync"
             print(f"gunicorn {args.workers} workers ({kind}), 1 search worker, {args.users} "
                   f"connections, {args.seconds} s per run; load average before: {load()}")
+            # Unmeasured: each worker's first requests load templates, catalogues and the
+            # rest of the app's code, which would land in the first route's figures.
+            for route, script, _share in ROUTES:
+                drive(url, clients, {route: (script, args.users)}, 3)
             runs: dict[str, dict[str, dict]] = {}
             for route, script, _share in ROUTES:
                 runs.setdefault("alone", {}).update(
