@@ -67,10 +67,24 @@ document.addEventListener("click", function (event) {
       showFailure(fold, link);
     }).then(function () {
       delete fold.dataset.loading;
-      if (fold.firstElementChild && !fold.classList.contains("show")) {
-        bootstrap.Collapse.getOrCreateInstance(fold, { toggle: false }).show();
-      }
+      if (fold.firstElementChild && !fold.classList.contains("show")) { openAtOnce(fold, link); }
     });
+  }
+
+  /* A fetched form has kept the officer waiting already: it is shown open, in view and focused
+     in one step, with no slide. A slide would move the form (and the page's jump to it) under
+     a tap on a field or on "send" that came within its third of a second, and lose the tap. */
+  function openAtOnce(fold, link) {
+    fold.classList.add("show");
+    link.classList.remove("collapsed");
+    link.setAttribute("aria-expanded", "true");
+    fold.scrollIntoView({ behavior: "instant", block: "start" });
+    focusFirstField(fold);
+  }
+
+  function focusFirstField(fold) {
+    var field = fold.querySelector("form input:not([type=hidden]), form select, form textarea");
+    if (field) { field.focus({ preventScroll: true }); }
   }
 
   function unfold(link) {
@@ -107,10 +121,7 @@ document.addEventListener("click", function (event) {
   /* Once open, the officer types at once: focus the first field (the page was already
      brought into view above, so focusing does not scroll it again). */
   document.addEventListener("shown.bs.collapse", function (event) {
-    if (!linkOf(event.target)) { return; }
-    var field = event.target.querySelector(
-      "form input:not([type=hidden]), form select, form textarea");
-    if (field) { field.focus({ preventScroll: true }); }
+    if (linkOf(event.target)) { focusFirstField(event.target); }
   });
 })();
 

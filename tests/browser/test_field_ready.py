@@ -70,12 +70,18 @@ def test_closing_with_confirmation_then_reopening(live_app, live_server, screen,
     expect(screen.locator("[data-testid=timeline] li[data-kind=status] [data-status=withdrawn]")
            ).to_have_count(1)
 
-    # The page may open the status fold by itself (a draft of the form it kept); a click then
-    # would fold it again, so open it only if it is not open once the page has settled.
-    screen.wait_for_load_state("networkidle")
+    # The closure was saved, so nothing of the status form is kept: the fold stays shut.
+    screen.wait_for_load_state("load")  # the page's scripts have run: the button fetches the form
+    opener = screen.locator("[data-testid=open-status]")
+    expect(opener).to_have_attribute("aria-expanded", "false")
+    expect(screen.locator("#change-status form")).to_have_count(0)
+    assert screen.evaluate("Object.keys(sessionStorage)") == []
+
+    opener.click()
     form = screen.locator("#change-status form")
-    if not form.is_visible():
-        screen.click("[data-testid=open-status]")
+    expect(form).to_be_in_viewport()
+    expect(form.locator("[data-testid=draft-restored]")).to_have_count(0)
+    expect(form.locator("[name=reason]")).to_have_value("")
     form.locator("[name=status]").select_option("wanted")
     form.locator("[name=reason]").fill("Quyết định hủy bỏ bị thu hồi")
     form.locator("[data-testid=status-submit]").click()
