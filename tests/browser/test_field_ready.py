@@ -174,3 +174,17 @@ def test_no_sideways_scroll_on_the_main_pages(live_app, live_server, screen, ent
             width = screen.evaluate("document.documentElement.scrollWidth")
             viewport = screen.evaluate("window.innerWidth")
             assert width <= viewport, f"{path}: {width} > {viewport}"
+
+
+def test_a_fetched_form_takes_a_tap_as_soon_as_it_shows(live_app, live_server, screen, enter):
+    person_id = add_person(live_app, "Lê Văn Nhanh")
+    enter("off_a")
+    screen.goto(f"{live_server}/persons/{person_id}")
+    screen.click("[data-testid=open-tip]")
+    text = screen.locator("#log-tip form [name=text]")
+    expect(text).to_be_visible()
+    tap(screen, text)  # at once, where it is: nothing may move under the finger
+    screen.keyboard.type("Thấy đối tượng ở bến xe")
+    expect(text).to_have_value("Thấy đối tượng ở bến xe")
+    tap(screen, screen.locator("#log-tip form button[type=submit]"))
+    expect(screen.locator("[data-testid=timeline] li[data-kind=tip]")).to_contain_text("bến xe")
