@@ -52,9 +52,11 @@ class Config:
     DUPLICATE_CHECK_WAIT = 10  # seconds a request waits for a worker's duplicate check (queued)
 
     REDIS_URL: str | None = None  # set to use Redis rate limits and the RQ queue
-    # The search worker lowers its CPU priority by this much (os.nice) when it starts: a face
-    # search can wait a second, an officer's page should not. 0 leaves it as started.
-    SEARCH_WORKER_NICE = 5
+    # The search worker lowers its CPU priority by this much (os.nice, and its session's when
+    # it leads one) when it starts: a face search can wait a few seconds, an officer's page
+    # should not. 0 leaves it as started. bench/load.py with the web saturated: 5 let face
+    # searches raise page p95 by 62-68%, 10 by 40-41% (searches 4.3 s), 19 by 24-26% (8.2 s).
+    SEARCH_WORKER_NICE = 10
     RQ_QUEUE = "wanted"
     RATE_LIMIT_PREFIX = "wanted:rl:"  # Redis keys; distinct per installation sharing a Redis
     LOCKOUT_AFTER = 5  # failed sign-ins within LOCKOUT_MINUTES that lock an account

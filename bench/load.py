@@ -1,6 +1,7 @@
 """Drive the production stack on this machine with wrk and print throughput per route.
 
     .venv/bin/python bench/load.py [--users 8] [--seconds 20] [--workers 4] [--threads 1]
+                                   [--worker-nice N] [--hold]
 
 Starts what the README's production recipe runs: gunicorn (`--workers` processes of
 `--threads` threads each; `--threads 1` runs sync workers), one search worker (`flask faces
@@ -75,6 +76,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per worker (gthread); 1: sync workers, as recommended")
     parser.add_argument("--persons", type=int, default=300)
+    parser.add_argument("--worker-nice", type=int,
+                        help="the search worker's WANTED_SEARCH_WORKER_NICE (default: the app's)")
     parser.add_argument("--hold", action="store_true",
                         help="start the stack, print how to reach it, and keep it up until "
                              "interrupted (for profiling) instead of running the load")
@@ -104,15 +107,18 @@ def main() -> None:
                 WANTED_MATCH_RATE_LIMIT="[1000000, 3600]")
             token = prepare(env, args.persons)
             url = stack.enter_context(serve(env, work / "web.log", args.workers, args.threads))
+            nice = {} if args.worker_nice is None else {
+                "WANTED_SEARCH_WORKER_NICE": str(args.worker_nice)}
             stack.enter_context(running([str(BIN / "flask"), "--app", "wanted", "faces",
-                                         "worker"], env, work / "worker.log"))
+                                         "worker"], env | nice, work / "worker.log"))
             clients = {"BENCH_PERSONS": str(args.persons), "BENCH_TOKEN": token,
                        "BENCH_COOKIE": sign_in(url, "pc02.cb1")}
             if args.hold:
                 hold(url, clients, work)
                 return
             kind = f"gthread, {args.threads} threads" if args.threads > 1 else "sync"
-            print(f"gunicorn {args.workers} workers ({kind}), 1 search worker, {args.users} "
+            print(f"gunicorn {args.workers} workers ({kind}), 1 search worker "
+                  f"(nice {args.worker_nice if nice else 'default'}), {args.users} "
                   f"connections, {args.seconds} s per run; load average before: {load()}")
             # Unmeasured: each worker's first requests load templates, catalogues and the
             # rest of the app's code, which would land in the first route's figures.
