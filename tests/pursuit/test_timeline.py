@@ -271,3 +271,13 @@ def test_a_closed_persons_page_shows_no_hit_banner(client, app, province, make_p
         login(username)
         page = client.get(f"/persons/{person.id}").get_data(as_text=True)
         assert 'data-testid="hit-banner"' not in page and "Vũ Văn Đóng" in page
+
+
+def test_the_timeline_statement_fits_psycopgs_cache_of_converted_statements():
+    # Longer statements have their placeholders parsed again on every execution: a person
+    # page reads the timeline on every view.
+    from psycopg import _queries
+    from sqlalchemy.dialects import postgresql
+
+    sql = str(services._timeline_statement().compile(dialect=postgresql.psycopg.dialect()))
+    assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
