@@ -1,5 +1,6 @@
 """Language choice: Vietnamese by default, English a click away."""
 
+from collections.abc import Callable
 from functools import cached_property
 
 from babel.support import NullTranslations
@@ -65,12 +66,53 @@ def init_i18n(app: Flask, babel: Babel) -> None:
 def install_template_gettext(app: Flask) -> None:
     """Give templates gettext functions that go straight to the request's catalogue.
 
+    Each page's templates get them bound to the catalogue and locale of that render (a person
+    page translates ~50 messages, and finding the catalogue again through Flask's context
+    proxies was most of each); the globals, which look the catalogue up per message, serve the
+    macros imported without the page's context.
+    """
+    app.jinja_env.globals.update(gettext_functions(catalogue))
+    app.context_processor(render_translations)
+
+
+def render_translations() -> dict:
+    """Return the gettext functions and the locale of one render, resolved once."""
+    locale, translations = get_locale(), catalogue()
+    return gettext_functions(lambda: translations) | {"get_locale": lambda: locale}
+
+
+def gettext_functions(catalogue_of: Callable[[], NullTranslations]) -> dict[str, Callable]:
+    """Return templates' gettext functions, translating with the catalogue `catalogue_of` gives.
+
     They behave as Jinja's new-style ones (escaped, always %-formatted) without its three
     nested calls per message; `_` is gettext itself rather than a name looked up each time.
     """
-    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext,
-                                 ngettext=template_ngettext, pgettext=template_pgettext,
-                                 npgettext=template_npgettext)
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, /, **variables) -> str:
+        return translated(eval_ctx, catalogue_of().ugettext(string), variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /,
+                 **variables) -> str:
+        variables.setdefault("num", num)
+        return translated(eval_ctx, catalogue_of().ungettext(singular, plural, num), variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx: EvalContext, context: str, string: str, /, **variables) -> str:
+        variables.setdefault("context", context)
+        return translated(eval_ctx, catalogue_of().upgettext(context, string), variables)
+
+    @pass_eval_context
+    def npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int,
+                  /, **variables) -> str:
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        return translated(eval_ctx, catalogue_of().unpgettext(context, singular, plural, num),
+                          variables)
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext,
+            "npgettext": npgettext}
 
 
 def translated(eval_ctx: EvalContext, text: str, variables: dict) -> str:
@@ -80,37 +122,6 @@ def translated(eval_ctx: EvalContext, text: str, variables: dict) -> str:
     if not variables and "%" not in text:  # `%` would give it back unchanged
         return message
     return message % variables
-
-
-@pass_eval_context
-def template_gettext(eval_ctx: EvalContext, string: str, /, **variables) -> str:
-    """Translate a message in a template."""
-    return translated(eval_ctx, catalogue().ugettext(string), variables)
-
-
-@pass_eval_context
-def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /,
-                      **variables) -> str:
-    """Translate a message with a count in a template."""
-    variables.setdefault("num", num)
-    return translated(eval_ctx, catalogue().ungettext(singular, plural, num), variables)
-
-
-@pass_eval_context
-def template_pgettext(eval_ctx: EvalContext, context: str, string: str, /, **variables) -> str:
-    """Translate a message with a context in a template."""
-    variables.setdefault("context", context)
-    return translated(eval_ctx, catalogue().upgettext(context, string), variables)
-
-
-@pass_eval_context
-def template_npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str,
-                       num: int, /, **variables) -> str:
-    """Translate a message with a context and a count in a template."""
-    variables.setdefault("context", context)
-    variables.setdefault("num", num)
-    return translated(eval_ctx, catalogue().unpgettext(context, singular, plural, num),
-                      variables)
 
 
 def translate_form_messages() -> None:
