@@ -28,9 +28,17 @@ def _formatted(value: datetime, pattern: str, _locale: str, _zone: str) -> str:
     return babel_format_datetime(value, pattern)
 
 
-def _language() -> str:
+def _in_language(formats: dict[str, str]) -> tuple[str, str]:
+    # The user's pattern and the locale's name, the locale looked up once (through Flask's
+    # context proxies, it costs about as much as a remembered text).
     locale = get_locale()
-    return locale.language if locale and locale.language in DATE_FORMATS else "vi"
+    return formats[locale.language if locale and locale.language in formats else "vi"], str(
+        locale)
+
+
+def _shown(value: datetime, formats: dict[str, str]) -> str:
+    pattern, locale = _in_language(formats)
+    return _formatted(value, pattern, locale, str(get_timezone()))
 
 
 def show_date(value: date | datetime | None) -> str:
@@ -38,8 +46,8 @@ def show_date(value: date | datetime | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, DATE_FORMATS[_language()])
-    return _formatted_date(value, DATE_FORMATS[_language()], str(get_locale()))
+        return _shown(value, DATE_FORMATS)
+    return _formatted_date(value, *_in_language(DATE_FORMATS))
 
 
 @lru_cache(maxsize=16384)
@@ -49,14 +57,38 @@ def _formatted_date(value: date, pattern: str, _locale: str) -> str:
     return format_date(value, pattern)
 
 
+def babel_datetime(value: datetime | None = None, pattern: str | None = None,
+                   rebase: bool = True) -> str:
+    """Format a time as Flask-Babel's `datetimeformat` filter does, remembering the text of a
+    stored UTC time in a named format (the hit banner and the validation panel, every page)."""
+    if not isinstance(value, datetime) or pattern is None or not rebase:
+        return babel_format_datetime(value, pattern, rebase)
+    return format_datetime(value, pattern)
+
+
+def babel_date(value: date | datetime | None = None, pattern: str | None = None,
+               rebase: bool = True) -> str:
+    """Format a date as Flask-Babel's `dateformat` filter does, remembering the text."""
+    if value is None or pattern is None or not rebase:
+        return format_date(value, pattern, rebase)
+    if isinstance(value, datetime):  # its local date: the time zone applies
+        return _formatted_local_date(value, pattern, str(get_locale()), str(get_timezone()))
+    return _formatted_date(value, pattern, str(get_locale()))
+
+
+@lru_cache(maxsize=16384)
+def _formatted_local_date(value: datetime, pattern: str, _locale: str, _zone: str) -> str:
+    return format_date(value, pattern)
+
+
 def show_time(value: datetime | None) -> str:
     """Return a stored UTC time as local date and time in the user's format."""
-    return "—" if value is None else format_datetime(value, TIME_FORMATS[_language()])
+    return "—" if value is None else _shown(value, TIME_FORMATS)
 
 
 def show_second(value: datetime | None) -> str:
     """Return a stored UTC time as local date and time to the second, in the user's format."""
-    return "—" if value is None else format_datetime(value, SECOND_FORMATS[_language()])
+    return "—" if value is None else _shown(value, SECOND_FORMATS)
 
 
 def show_clock(value: datetime | None) -> str:
@@ -65,6 +97,8 @@ def show_clock(value: datetime | None) -> str:
 
 
 def init_dates(app: Flask) -> None:
-    """Give templates the `day`, `moment`, `second` and `clock` filters."""
+    """Give templates the `day`, `moment`, `second` and `clock` filters, and Flask-Babel's
+    `datetimeformat` and `dateformat` remembering their text."""
     app.jinja_env.filters.update(day=show_date, moment=show_time, second=show_second,
-                                 clock=show_clock)
+                                 clock=show_clock, datetimeformat=babel_datetime,
+                                 dateformat=babel_date)

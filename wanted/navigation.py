@@ -17,8 +17,9 @@ MENU = [
 
 def nav_items() -> list[dict]:
     """Return the menu entries the current user may see."""
+    role, views = current_user.role, current_app.view_functions  # each a proxy's lookup
     return [{"url": url_for(endpoint), "label": label} for endpoint, label, roles in MENU
-            if endpoint in current_app.view_functions and current_user.role in roles]
+            if endpoint in views and role in roles]
 
 
 def init_navigation(app: Flask) -> None:
