@@ -195,21 +195,18 @@ def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
             # the registry holds (3-4 times slower than the trigram route); the table is read
             # from memory, so take the trigram route whenever it reads a small part of it.
             db.session.execute(text("SET LOCAL enable_indexonlyscan = off"))
-        # Count in the same pass as the page, as a window over every match in order. The window
-        # sits in a sorted subquery so that the planner costs reading all matches (a LIMIT right
-        # above it would make it assume the search index stops early): it then reads a rare
-        # word's few matches off the trigram index and sorts them, or walks the search index in
-        # order for a common word.
-        column, descending = SORTS[filters.sort]
-        matches = (filtered_query(filters).with_only_columns(
-            WantedPerson.id, getattr(WantedPerson, column), func.count().over().label("total"))
-            .order_by(*search_order(filters)).subquery())
-        order = matches.c[column].desc() if descending else matches.c[column].asc()
-        rows = db.session.execute(
-            select(matches.c.id, matches.c.total).order_by(order, matches.c.id)
-            .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)).all()
-        if rows or filters.page == 1:
-            return [row[0] for row in rows], rows[0][1] if rows else 0
+        # Count in the same pass as the page: aggregate every match, in order, into the count and
+        # the array of ids whose slice is the page (cheaper than a window over the matches, which
+        # keeps them all as rows). The aggregate reads a sorted subquery with nothing between
+        # them, which keeps its order, and reads it whole, so the planner costs reading all
+        # matches: it then reads a rare word's few matches off the trigram index and sorts them,
+        # or walks the search index in order for a common word.
+        matches = (filtered_query(filters).with_only_columns(WantedPerson.id)
+                   .order_by(*search_order(filters)).subquery())
+        first = (filters.page - 1) * filters.per_page + 1
+        total, ids = db.session.execute(select(
+            func.count(), func.array_agg(matches.c.id)[first:first + filters.per_page - 1])).one()
+        return ids or [], total
     total = db.session.scalar(select(func.count()).select_from(
         filtered_query(filters).with_only_columns(WantedPerson.id).subquery()))
     query = (filtered_query(filters).with_only_columns(WantedPerson.id)
