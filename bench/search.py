@@ -7,9 +7,9 @@ For each database: a fresh schema via `upgrade_database()`, a bulk load of synth
 then each search runs through the API's service path, `search_person_snapshots(actor,
 parse_filters(...))` in an app context: the page's ids with the count, the page's persons in API
 shape (as the JSON answer lists them), and the audit insert (with --page, the registry page's
-path instead: `search_listing`, the page's rows as columns). The
-transaction is rolled back after each search (so the audit chain stays short) unless --commit
-is given; the rollback or commit is inside the timed span. The SQLite file lives in a temporary
+path instead: `search_listing`, the page's rows as columns). The transaction is rolled back
+after each search (so the audit chain stays short) unless --commit is given; the rollback or
+commit is inside the timed span. The SQLite file lives in a temporary
 directory; the PostgreSQL database is created on the server of WANTED_BENCH_PG (default
 postgresql://127.0.0.1:5432/test) and dropped at the end, unless --keep NAME keeps it; --reuse
 NAME times the searches on a database kept before (so that two versions of the code can be
