@@ -189,12 +189,17 @@ def audited_search(actor: User, filters: SearchFilters) -> tuple[list[int], int,
 def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
     """Return the ids of one page in order, and how many persons match in all."""
     if filters.q and _dialect() == "postgresql":
+        # The aggregate below must read the matches in their order: a parallel plan would
+        # aggregate parts in several processes and join them in any order (PostgreSQL 16 and
+        # later can do that with array_agg), so this statement runs in one process.
+        settings = "SET LOCAL max_parallel_workers_per_gather = 0"
         if few_text_matches(filters.q):
             # The planner prices the trigram route's heap reads as disk reads and a pass over
             # the search index as nearly free, and walks the index for words a few percent of
             # the registry holds (3-4 times slower than the trigram route); the table is read
             # from memory, so take the trigram route whenever it reads a small part of it.
-            db.session.execute(text("SET LOCAL enable_indexonlyscan = off"))
+            settings += "; SET LOCAL enable_indexonlyscan = off"
+        db.session.execute(text(settings))
         # Count in the same pass as the page: aggregate every match, in order, into the count and
         # the array of ids whose slice is the page (cheaper than a window over the matches, which
         # keeps them all as rows). The aggregate reads a sorted subquery with nothing between
