@@ -4,11 +4,12 @@
 
 For each database: a fresh schema via `upgrade_database()`, a bulk load of synthetic persons
 (core INSERT executemany), ANALYZE (VACUUM ANALYZE on PostgreSQL, the state autovacuum keeps),
-then each search runs through the real service path, `search_persons(actor, parse_filters(...))`
-in an app context: the count, the page query with its eager loads, and the audit insert (with
---page, the registry page's path instead: `search_listing`, the page's rows as columns). The
-transaction is rolled back after each search (so the audit chain stays short) unless --commit
-is given; the rollback or commit is inside the timed span. The SQLite file lives in a temporary
+then each search runs through the API's service path, `search_person_snapshots(actor,
+parse_filters(...))` in an app context: the page's ids with the count, the page's persons in API
+shape (as the JSON answer lists them), and the audit insert (with --page, the registry page's
+path instead: `search_listing`, the page's rows as columns). The transaction is rolled back
+after each search (so the audit chain stays short) unless --commit is given; the rollback or
+commit is inside the timed span. The SQLite file lives in a temporary
 directory; the PostgreSQL database is created on the server of WANTED_BENCH_PG (default
 postgresql://127.0.0.1:5432/test) and dropped at the end, unless --keep NAME keeps it; --reuse
 NAME times the searches on a database kept before (so that two versions of the code can be
@@ -41,7 +42,12 @@ from wanted.extensions import db
 from wanted.matching.photos import primary_photo_id
 from wanted.registry.charges_data import CHARGES
 from wanted.registry.models import Charge, WantedPerson, person_charges
-from wanted.registry.services import parse_filters, search_listing, search_persons, seed_charges
+from wanted.registry.services import (
+    parse_filters,
+    search_listing,
+    search_person_snapshots,
+    seed_charges,
+)
 from wanted.text import search_text
 
 PG_ADMIN_URL = os.environ.get("WANTED_BENCH_PG", "postgresql://127.0.0.1:5432/test")
@@ -153,7 +159,7 @@ def run_searches(rows: list[dict], runs: int, warmup: int, commit: bool,
     """Time every search `runs` times after `warmup` untimed runs; return ms per label."""
     actor = auth.user_by_username("bench")
     find = ((lambda filters: search_listing(actor, filters, primary_photo_id())) if page
-            else (lambda filters: search_persons(actor, filters)))
+            else (lambda filters: search_person_snapshots(actor, filters)))
     results = {}
     for label, args in searches(rows):
         times, total = [], None
@@ -222,7 +228,7 @@ def main() -> int:
                         help="commit each search (and its audit event) instead of rolling back")
     parser.add_argument("--page", action="store_true",
                         help="time the registry page's path (search_listing, the rows with "
-                             "their photo) instead of the API's (search_persons)")
+                             "their photo) instead of the API's (search_person_snapshots)")
     parser.add_argument("--keep", metavar="NAME",
                         help="PostgreSQL: load into database NAME and keep it (for EXPLAIN, or "
                              "to time other code on the same data with --reuse)")

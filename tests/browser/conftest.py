@@ -10,9 +10,11 @@ from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, create_province
 from wanted import create_app
+from wanted.auth import services as auth
 from wanted.commands import upgrade_database
+from wanted.extensions import db
 from wanted.registry.charges_data import CHARGES
-from wanted.registry.services import seed_charges
+from wanted.registry.services import create_person, seed_charges
 
 CHROMIUM = "/usr/bin/chromium"
 # Assertions wait as long as page actions do: on two busy cores a page can take over 5 s.
@@ -78,17 +80,32 @@ def page(browser):
     assert refused == [], refused
 
 
+def signed_in(page, live_server: str, username: str) -> None:
+    """Sign a browser page in as a user of the test province."""
+    page.goto(f"{live_server}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    # The menu names whoever is signed in: wait until it is this user, not the one before.
+    expect(page.locator("[data-testid=whoami]")).to_contain_text(username)
+
+
 @pytest.fixture
 def sign_in(page, live_server):
     """Sign the browser in as a user of the test province."""
+    return lambda username: signed_in(page, live_server, username)
 
-    def do(username: str) -> None:
-        page.goto(f"{live_server}/login")
-        page.fill("#username", username)
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        # The menu names whoever is signed in: wait until it is this user, not the one before.
-        expect(page.locator("[data-testid=whoami]")).to_contain_text(username)
+
+@pytest.fixture
+def add_person(live_app):
+    """Register a wanted person charged under article 168, as off_a; return its id."""
+
+    def do(name: str = "Vũ Đình Khải", **fields) -> int:
+        with live_app.app_context():
+            person = create_person(auth.user_by_username("off_a"),
+                                   {"full_name": name, "charges": ["168"], **fields})
+            db.session.commit()
+            return person.id
 
     return do

@@ -7,11 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import signed_in
 from tests.conftest import PASSWORD
 from tests.pursuit.test_safe_actions import make_search
-from wanted.auth import services as auth
-from wanted.extensions import db
-from wanted.registry.services import create_person
 
 pytestmark = pytest.mark.browser
 
@@ -31,29 +29,15 @@ def screen(request, browser):
 @pytest.fixture
 def enter(screen, live_server):
     """Sign the sized page in as a user of the test province."""
-
-    def do(username: str) -> None:
-        screen.goto(f"{live_server}/login")
-        screen.fill("#username", username)
-        screen.fill("#password", PASSWORD)
-        with screen.expect_navigation():
-            screen.click("main form button[type=submit]")
-        expect(screen.locator("[data-testid=whoami]")).to_have_count(1)
-
-    return do
+    return lambda username: signed_in(screen, live_server, username)
 
 
-def add_person(app, name: str = "Vũ Đình Khải") -> int:
-    with app.app_context():
-        person = create_person(auth.user_by_username("off_a"), {
-            "full_name": name, "charges": ["168"], "birth_year": 1990,
-            "decision": {"number": "7/QĐ-TN", "date": "2025-01-02"}})
-        db.session.commit()
-        return person.id
+# The record of each journey: born 1990, with its wanted decision.
+DETAILS = {"birth_year": 1990, "decision": {"number": "7/QĐ-TN", "date": "2025-01-02"}}
 
 
-def test_closing_with_confirmation_then_reopening(live_app, live_server, screen, enter):
-    person_id = add_person(live_app)
+def test_closing_with_confirmation_then_reopening(add_person, live_server, screen, enter):
+    person_id = add_person(**DETAILS)
     enter("sup_a")
     screen.goto(f"{live_server}/persons/{person_id}")
     screen.click("[data-testid=open-status]")
@@ -92,8 +76,8 @@ def test_closing_with_confirmation_then_reopening(live_app, live_server, screen,
     expect(screen.locator("[data-testid=person-name] ~ div [data-status=wanted]")).to_have_count(1)
 
 
-def test_two_person_hit_confirmation(live_app, live_server, screen, enter):
-    person_id = add_person(live_app, "Trịnh Văn Khớp")
+def test_two_person_hit_confirmation(live_app, add_person, live_server, screen, enter):
+    person_id = add_person("Trịnh Văn Khớp", **DETAILS)
     search_id = make_search(live_app, person_id, uploader="off_p")
     enter("off_p")
     screen.goto(f"{live_server}/matches/{search_id}")
@@ -132,8 +116,8 @@ def tap(screen, target) -> None:
     screen.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, delay=TAP_MS)
 
 
-def test_an_expired_session_keeps_the_typed_tip(live_app, live_server, screen, enter):
-    person_id = add_person(live_app, "Lê Văn Tin")
+def test_an_expired_session_keeps_the_typed_tip(add_person, live_server, screen, enter):
+    person_id = add_person("Lê Văn Tin", **DETAILS)
     enter("off_a")
     screen.goto(f"{live_server}/persons/{person_id}")
     screen.click("[data-testid=open-tip]")
@@ -159,8 +143,8 @@ def test_an_expired_session_keeps_the_typed_tip(live_app, live_server, screen, e
     expect(screen.locator("[data-testid=draft-restored]")).to_have_count(0)
 
 
-def test_no_sideways_scroll_on_the_main_pages(live_app, live_server, screen, enter):
-    person_id = add_person(live_app, "Nguyễn Thị Phương Thảo Hoàng Anh Kiều Trang")
+def test_no_sideways_scroll_on_the_main_pages(live_app, add_person, live_server, screen, enter):
+    person_id = add_person("Nguyễn Thị Phương Thảo Hoàng Anh Kiều Trang", **DETAILS)
     search_id = make_search(live_app, person_id, uploader="sup_a")
     pages = {"sup_a": ["/", f"/persons/{person_id}", f"/persons/{person_id}/edit", "/matches",
                        f"/matches/{search_id}", "/matches/new", "/followups", "/dashboard",
@@ -176,8 +160,8 @@ def test_no_sideways_scroll_on_the_main_pages(live_app, live_server, screen, ent
             assert width <= viewport, f"{path}: {width} > {viewport}"
 
 
-def test_a_fetched_form_takes_a_tap_as_soon_as_it_shows(live_app, live_server, screen, enter):
-    person_id = add_person(live_app, "Lê Văn Nhanh")
+def test_a_fetched_form_takes_a_tap_as_soon_as_it_shows(add_person, live_server, screen, enter):
+    person_id = add_person("Lê Văn Nhanh", **DETAILS)
     enter("off_a")
     screen.goto(f"{live_server}/persons/{person_id}")
     screen.click("[data-testid=open-tip]")

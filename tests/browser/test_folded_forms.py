@@ -6,24 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from wanted.auth import services as auth
-from wanted.extensions import db
-from wanted.registry.services import create_person
+from tests.browser.conftest import signed_in
 
 pytestmark = pytest.mark.browser
 
 
-def add_person(app, name: str = "Đinh Văn Gấp") -> int:
-    with app.app_context():
-        person = create_person(auth.user_by_username("off_a"),
-                               {"full_name": name, "charges": ["168"]})
-        db.session.commit()
-        return person.id
-
-
-def test_a_log_form_is_fetched_when_opened_then_saved(live_app, live_server, page, sign_in):
-    person_id = add_person(live_app)
+def test_a_log_form_is_fetched_when_opened_then_saved(add_person, live_server, page, sign_in):
+    person_id = add_person("Đinh Văn Gấp")
     sign_in("off_a")
     page.goto(f"{live_server}/persons/{person_id}")
     expect(page.locator("#log-outreach form")).to_have_count(0)  # not in the page any more
@@ -42,8 +31,8 @@ def test_a_log_form_is_fetched_when_opened_then_saved(live_app, live_server, pag
     assert page.url.endswith(f"/persons/{person_id}#timeline")
 
 
-def test_the_record_is_validated_from_its_fetched_form(live_app, live_server, page, sign_in):
-    person_id = add_person(live_app)
+def test_the_record_is_validated_from_its_fetched_form(add_person, live_server, page, sign_in):
+    person_id = add_person("Đinh Văn Gấp")
     sign_in("off_a")
     page.goto(f"{live_server}/persons/{person_id}")
     page.click("[data-testid=open-validate]")
@@ -54,8 +43,8 @@ def test_the_record_is_validated_from_its_fetched_form(live_app, live_server, pa
     expect(page.locator("[data-testid=validation-panel]")).to_contain_text("Off_A")
 
 
-def test_a_supervisor_reassigns_from_the_fetched_form(live_app, live_server, page, sign_in):
-    person_id = add_person(live_app)
+def test_a_supervisor_reassigns_from_the_fetched_form(add_person, live_server, page, sign_in):
+    person_id = add_person("Đinh Văn Gấp")
     sign_in("sup_a")
     page.goto(f"{live_server}/persons/{person_id}")
     page.click("[data-testid=open-reassign]")
@@ -66,16 +55,12 @@ def test_a_supervisor_reassigns_from_the_fetched_form(live_app, live_server, pag
     expect(page.locator("[data-testid=identity]")).to_contain_text("Sup_A")
 
 
-def test_without_scripts_the_button_opens_the_form_page(browser, live_app, live_server):
-    person_id = add_person(live_app)
+def test_without_scripts_the_button_opens_the_form_page(browser, add_person, live_server):
+    person_id = add_person("Đinh Văn Gấp")
     context = browser.new_context(java_script_enabled=False, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server}/login")
-    page.fill("#username", "off_a")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
+    signed_in(page, live_server, "off_a")
     page.goto(f"{live_server}/persons/{person_id}")
     page.click("[data-testid=open-attempt]")
     expect(page).to_have_url(f"{live_server}/persons/{person_id}/log/attempt")
@@ -89,9 +74,9 @@ def test_without_scripts_the_button_opens_the_form_page(browser, live_app, live_
     context.close()
 
 
-def test_a_lost_connection_is_said_in_the_fold_with_the_page_link(live_app, live_server, page,
+def test_a_lost_connection_is_said_in_the_fold_with_the_page_link(add_person, live_server, page,
                                                                  sign_in):
-    person_id = add_person(live_app)
+    person_id = add_person("Đinh Văn Gấp")
     sign_in("off_a")
     page.goto(f"{live_server}/persons/{person_id}")
     page.route(re.compile(r".*/log/tip\?fragment=1$"), lambda route: route.abort())

@@ -3,27 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from wanted.auth import services as auth
-from wanted.extensions import db
-from wanted.registry.services import create_person
-
 pytestmark = pytest.mark.browser
-
-
-def add_person(app) -> int:
-    with app.app_context():
-        person = create_person(auth.user_by_username("off_a"),
-                               {"full_name": "Vũ Đình Khải", "charges": ["168"]})
-        db.session.commit()
-        return person.id
 
 
 def count(page, status: str) -> int:
     return int(page.locator(f"[data-count={status}]").inner_text())
 
 
-def test_attempt_then_closing_moves_the_dashboard(live_app, live_server, page, sign_in):
-    person_id = add_person(live_app)
+def test_attempt_then_closing_moves_the_dashboard(add_person, live_server, page, sign_in):
+    person_id = add_person()
     sign_in("sup_a")
     page.goto(f"{live_server}/dashboard")
     arrested, wanted = count(page, "arrested"), count(page, "wanted")

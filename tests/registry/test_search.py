@@ -163,3 +163,35 @@ def test_an_id_number_stored_in_another_shape_is_found_whole(app, client, token,
     assert search(client, token, q="B7654321") == ["Lê Dung"]
     assert search(client, token, q="b765") == []
     assert search(client, token, q="le dung") == ["Lê Dung"]
+
+
+def test_a_search_answers_whole_persons_a_page_at_a_time_with_the_total(client, token, province,
+                                                                      make_person):
+    full = make_person(full_name="Vi Thị Mai", aliases=["Mai đen", "Mai"], sex="female",
+                       birth_date="1991-02-03", id_number="098191001122",
+                       charges=["290", "174", "168"], danger_class="special",
+                       caution_flags=["escape_risk", "armed"], birth_place="Bình Sơn",
+                       marks="sẹo ở cằm", unit="A1", assigned_officer="off_a",
+                       decision={"number": "15/QĐ-CSĐT", "date": "2025-05-01",
+                                 "agency": "Cơ quan CSĐT", "issued_by": "Đại tá X"})
+    for name in ("Vi Văn An", "Lò Vi", "Vi Thị Bé"):
+        make_person("off_b", full_name=name)
+    headers = token("off_b")
+
+    def page(number: int) -> dict:
+        return client.get("/api/v1/persons", query_string={"q": "vi", "per_page": 2,
+                                                           "page": number}, headers=headers).json
+
+    first, second, beyond = page(1), page(2), page(5)
+    assert [p["full_name"] for p in first["items"]] == ["Lò Vi", "Vi Thị Bé"]
+    assert [p["full_name"] for p in second["items"]] == ["Vi Thị Mai", "Vi Văn An"]
+    assert (first["total"], first["page"], first["per_page"]) == (4, 1, 2)
+    assert beyond == {**second, "page": 2}  # past the last page: the last
+    item = second["items"][0]
+    assert item == client.get(f"/api/v1/persons/{full.id}", headers=headers).json
+    assert item["charges"] == ["168", "174", "290"]  # in article order
+    assert (item["unit"], item["assigned_officer"], item["version"]) == ("A1", "off_a", 1)
+    assert item["decision"]["date"] == "2025-05-01" and item["aliases"] == ["Mai đen", "Mai"]
+    bare = first["items"][0]
+    assert (bare["unit"], bare["assigned_officer"], bare["charges"]) == ("B", "off_b", [])
+    assert set(bare) == set(item)

@@ -29,9 +29,9 @@ def snapshot_response(snapshot: dict, status: int = 200):
                       **error_responses(401, 422)})
 def list_persons():
     filters = services.parse_filters(request.args)
-    page = services.search_persons(g.actor, filters)
+    page = services.search_person_snapshots(g.actor, filters)
     db.session.commit()
-    return {"items": [services.person_snapshot(p) for p in page.items], "total": page.total,
+    return {"items": page.items, "total": page.total,
             "page": page.page, "per_page": page.per_page}
 
 

@@ -86,21 +86,33 @@ def parse_filters(args, default_per_page: int = 25) -> SearchFilters:
         per_page=query.per_page or default_per_page)
 
 
-def search_persons(actor: User, filters: SearchFilters, *loads) -> Page:
-    """Find persons by the filters, audit the search, and return one page (at most the last).
+def search_person_snapshots(actor: User, filters: SearchFilters) -> Page:
+    """Find persons by the filters, audit the search, and return one page of them in API shape.
 
-    Other areas may ask for more of the page's persons with `loads` (loader options, e.g. the
-    photos), read in the same statement.
+    The persons are read as columns in one statement built once, charges, unit code and
+    officer's username included: the API shows no more, and building the persons' records
+    (with their unit, officer and charges) cost more than running the statement.
     """
     ids, total, filters = audited_search(actor, filters)
-    # One statement for the page's persons with their unit, officer (the API shows them) and,
-    # on PostgreSQL, charges (see `charges_loader`): each round trip costs more than the few
-    # joined rows of a page.
-    found = {person.id: person for person in db.session.scalars(
-        select(WantedPerson).where(WantedPerson.id.in_(ids)).options(
-            charges_loader(), joinedload(WantedPerson.unit),
-            joinedload(WantedPerson.officer), *loads)).unique()}
+    rows = db.session.execute(snapshot_statement(_dialect()), {"ids": ids}) if ids else []
+    found = {row.id: _snapshot(row, row.unit_code, row.officer_username,
+                               articles_list(row.articles)) for row in rows}
     return Page([found[i] for i in ids], total, filters.page, filters.per_page)
+
+
+@functools.cache
+def snapshot_statement(dialect: str) -> Select:
+    """Build the statement of a page's persons in API shape, whose ids are bound as `ids`:
+    their own columns but the folded search text, unit code, officer's username and charge
+    articles (see `articles_column`)."""
+    person, unit, officer = WantedPerson.__table__, Unit.__table__, User.__table__
+    return (select(*(column for column in person.c if column.key != "search_text"),
+                   unit.c.code.label("unit_code"), officer.c.username.label("officer_username"),
+                   articles_column(dialect).label("articles"))
+            .select_from(person)
+            .outerjoin(unit, unit.c.id == person.c.unit_id)
+            .outerjoin(officer, officer.c.id == person.c.officer_id)
+            .where(person.c.id.in_(bindparam("ids", expanding=True))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,27 +189,29 @@ def audited_search(actor: User, filters: SearchFilters) -> tuple[list[int], int,
 def page_ids(filters: SearchFilters) -> tuple[list[int], int]:
     """Return the ids of one page in order, and how many persons match in all."""
     if filters.q and _dialect() == "postgresql":
+        # The aggregate below must read the matches in their order: a parallel plan would
+        # aggregate parts in several processes and join them in any order (PostgreSQL 16 and
+        # later can do that with array_agg), so this statement runs in one process.
+        settings = "SET LOCAL max_parallel_workers_per_gather = 0"
         if few_text_matches(filters.q):
             # The planner prices the trigram route's heap reads as disk reads and a pass over
             # the search index as nearly free, and walks the index for words a few percent of
             # the registry holds (3-4 times slower than the trigram route); the table is read
             # from memory, so take the trigram route whenever it reads a small part of it.
-            db.session.execute(text("SET LOCAL enable_indexonlyscan = off"))
-        # Count in the same pass as the page, as a window over every match in order. The window
-        # sits in a sorted subquery so that the planner costs reading all matches (a LIMIT right
-        # above it would make it assume the search index stops early): it then reads a rare
-        # word's few matches off the trigram index and sorts them, or walks the search index in
-        # order for a common word.
-        column, descending = SORTS[filters.sort]
-        matches = (filtered_query(filters).with_only_columns(
-            WantedPerson.id, getattr(WantedPerson, column), func.count().over().label("total"))
-            .order_by(*search_order(filters)).subquery())
-        order = matches.c[column].desc() if descending else matches.c[column].asc()
-        rows = db.session.execute(
-            select(matches.c.id, matches.c.total).order_by(order, matches.c.id)
-            .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)).all()
-        if rows or filters.page == 1:
-            return [row[0] for row in rows], rows[0][1] if rows else 0
+            settings += "; SET LOCAL enable_indexonlyscan = off"
+        db.session.execute(text(settings))
+        # Count in the same pass as the page: aggregate every match, in order, into the count and
+        # the array of ids whose slice is the page (cheaper than a window over the matches, which
+        # keeps them all as rows). The aggregate reads a sorted subquery with nothing between
+        # them, which keeps its order, and reads it whole, so the planner costs reading all
+        # matches: it then reads a rare word's few matches off the trigram index and sorts them,
+        # or walks the search index in order for a common word.
+        matches = (filtered_query(filters).with_only_columns(WantedPerson.id)
+                   .order_by(*search_order(filters)).subquery())
+        first = (filters.page - 1) * filters.per_page + 1
+        total, ids = db.session.execute(select(
+            func.count(), func.array_agg(matches.c.id)[first:first + filters.per_page - 1])).one()
+        return ids or [], total
     total = db.session.scalar(select(func.count()).select_from(
         filtered_query(filters).with_only_columns(WantedPerson.id).subquery()))
     query = (filtered_query(filters).with_only_columns(WantedPerson.id)
@@ -226,15 +240,6 @@ def few_text_matches(q: str) -> bool:
         {f"w{i}": f"% {word}%" for i, word in enumerate(words)}).scalar_one()
     matches, everyone = (part["Plan Rows"] for part in plan[0]["Plan"]["Plans"])
     return matches < TRIGRAM_ROUTE_SHARE * everyone
-
-
-def charges_loader() -> Load:
-    """Load persons' charges with them: in their own statement on PostgreSQL, in a second on
-    SQLite, whose planner would build the whole charge-link join (every person's charges,
-    130k rows at 100k persons, about 300 ms) before picking the page's persons out of it."""
-    if _dialect() == "sqlite":
-        return selectinload(WantedPerson.charges)
-    return joinedload(WantedPerson.charges)
 
 
 def _dialect() -> str:
@@ -306,7 +311,9 @@ def get_person(person_id: int) -> WantedPerson:
 @functools.cache
 def _person_statement(dialect: str, loads: tuple[Load, ...]) -> Select:
     # Built once per dialect and set of loader options (each area's option is built once): the
-    # options and the statement cost more to build than to run, on every person page.
+    # options and the statement cost more to build than to run, on every person page. Charges
+    # come in the same statement on PostgreSQL, in a second on SQLite, whose planner would build
+    # the whole charge-link join (every person's charges) before picking the person out of it.
     charges = (selectinload if dialect == "sqlite" else joinedload)(WantedPerson.charges)
     return (select(WantedPerson).where(WantedPerson.id == bindparam("person_id"))
             .options(joinedload(WantedPerson.unit), joinedload(WantedPerson.officer),
@@ -318,7 +325,7 @@ def view_person(actor: User, person_id: int, *loads: Load) -> WantedPerson:
 
     The unit, the officer, the registering user and whatever other areas ask with `loads`
     (loader options, e.g. the photos) come in the same statement, and so do the charges on
-    PostgreSQL (see `charges_loader`).
+    PostgreSQL.
     """
     statement = _person_statement(_dialect(), loads)
     person = db.session.execute(statement, {"person_id": person_id}).unique().scalar()
