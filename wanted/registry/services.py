@@ -524,38 +524,15 @@ def person_snapshot(person: WantedPerson) -> dict:
                      [charge.article for charge in person.charges])
 
 
-@functools.cache
-def _person_rows() -> Select:
-    """Select what the API shows of a person (`person_id` bound): its own columns but the
-    folded search text, its unit's code, its officer's username, and a row per charge in
-    article order (one row with no article if it has none).
-
-    Of table columns, not the ORM's, so that rows are plain values; built once per process.
-    """
-    person, unit, officer, charge = (WantedPerson.__table__, Unit.__table__, User.__table__,
-                                     Charge.__table__)
-    return (select(*(column for column in person.c if column.key != "search_text"),
-                   unit.c.code.label("unit_code"), officer.c.username.label("officer_username"),
-                   charge.c.article)
-            .select_from(person)
-            .outerjoin(unit, unit.c.id == person.c.unit_id)
-            .outerjoin(officer, officer.c.id == person.c.officer_id)
-            .outerjoin(person_charges, person_charges.c.person_id == person.c.id)
-            .outerjoin(charge, charge.c.id == person_charges.c.charge_id)
-            .where(person.c.id == bindparam("person_id"))
-            .order_by(charge.c.article))
-
-
 def view_person_snapshot(actor: User, person_id: int) -> dict:
-    """Return the person in API shape, read in one statement of plain columns (no records to
-    build: the API shows no more), and audit that the actor looked, as `view_person` does."""
-    rows = db.session.execute(_person_rows(), {"person_id": person_id}).all()
-    if not rows:
+    """Return the person in API shape, read in one statement of plain columns (the search's,
+    `snapshot_statement`: no records to build, the API shows no more), and audit that the
+    actor looked, as `view_person` does."""
+    row = db.session.execute(snapshot_statement(_dialect()), {"ids": [person_id]}).first()
+    if row is None:
         raise NotFound(_("No such person."))
-    person = rows[0]
-    audit.record("person.view", actor=actor, object_type="person", object_id=person.id)
-    return _snapshot(person, person.unit_code, person.officer_username,
-                     [row.article for row in rows if row.article is not None])
+    audit.record("person.view", actor=actor, object_type="person", object_id=row.id)
+    return _snapshot(row, row.unit_code, row.officer_username, articles_list(row.articles))
 
 
 def _snapshot(person, unit: str | None, officer: str | None, charges: list[str]) -> dict:
