@@ -20,12 +20,15 @@ def format_datetime(value: datetime, pattern: str) -> str:
     A page shows the same times again and again (a person's timeline on every visit), and
     Babel's formatting is a good part of its rendering; the text depends only on these four.
     """
-    return _formatted(value, pattern, str(get_locale()), str(get_timezone()))
+    return _formatted(babel_format_datetime, value, pattern, str(get_locale()),
+                      str(get_timezone()))
 
 
 @lru_cache(maxsize=16384)
-def _formatted(value: datetime, pattern: str, _locale: str, _zone: str) -> str:
-    return babel_format_datetime(value, pattern)
+def _formatted(formatter, value: date | datetime, pattern: str, _locale: str, _zone: str) -> str:
+    # The text of a date or time (Flask-Babel's `formatter`) depends on these alone; a calendar
+    # date's on no time zone, so its callers pass "" for it.
+    return formatter(value, pattern)
 
 
 def _in_language(formats: dict[str, str]) -> tuple[str, str]:
@@ -38,7 +41,7 @@ def _in_language(formats: dict[str, str]) -> tuple[str, str]:
 
 def _shown(value: datetime, formats: dict[str, str]) -> str:
     pattern, locale = _in_language(formats)
-    return _formatted(value, pattern, locale, str(get_timezone()))
+    return _formatted(babel_format_datetime, value, pattern, locale, str(get_timezone()))
 
 
 def show_date(value: date | datetime | None) -> str:
@@ -47,14 +50,8 @@ def show_date(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         return _shown(value, DATE_FORMATS)
-    return _formatted_date(value, *_in_language(DATE_FORMATS))
-
-
-@lru_cache(maxsize=16384)
-def _formatted_date(value: date, pattern: str, _locale: str) -> str:
-    # A calendar date's text depends on the locale alone (no time zone applies): a list page
-    # shows one per row (birth dates on the registry search page).
-    return format_date(value, pattern)
+    # A list page shows one per row (birth dates on the registry search page).
+    return _formatted(format_date, value, *_in_language(DATE_FORMATS), "")
 
 
 def babel_datetime(value: datetime | None = None, pattern: str | None = None,
@@ -72,13 +69,8 @@ def babel_date(value: date | datetime | None = None, pattern: str | None = None,
     if value is None or pattern is None or not rebase:
         return format_date(value, pattern, rebase)
     if isinstance(value, datetime):  # its local date: the time zone applies
-        return _formatted_local_date(value, pattern, str(get_locale()), str(get_timezone()))
-    return _formatted_date(value, pattern, str(get_locale()))
-
-
-@lru_cache(maxsize=16384)
-def _formatted_local_date(value: datetime, pattern: str, _locale: str, _zone: str) -> str:
-    return format_date(value, pattern)
+        return _formatted(format_date, value, pattern, str(get_locale()), str(get_timezone()))
+    return _formatted(format_date, value, pattern, str(get_locale()), "")
 
 
 def show_time(value: datetime | None) -> str:
