@@ -3,7 +3,6 @@ psycopg's conversion of long statements kept."""
 
 import sqlite3
 
-from psycopg import _queries as psycopg_queries
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -11,7 +10,17 @@ from sqlalchemy.engine import Engine
 # statement is at most this long (4 KB by default); the person page's timeline, a UNION of nine
 # selects (about 7 KB), is read on every view, and parsing it took 0.4 ms of the page's CPU.
 # The cache keeps the 128 statements last run.
-psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = 16384
+PSYCOPG_CACHED_STATEMENT_LENGTH = 16384
+
+
+@event.listens_for(Engine, "connect")
+def _keep_long_statements_converted(dbapi_connection, _record) -> None:
+    # Set on PostgreSQL's first connection, so that SQLite, the embedded default, never pays
+    # for importing psycopg (about 0.3 s of start-up).
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        from psycopg import _queries
+
+        _queries.MAX_CACHED_STATEMENT_LENGTH = PSYCOPG_CACHED_STATEMENT_LENGTH
 
 
 @event.listens_for(Engine, "connect")

@@ -1,7 +1,8 @@
 """A web process starts without the heavy libraries it may never need; they load on first use.
 
 Importing face_recognition reads dlib's models, most of the start-up time and memory of a
-process; zxcvbn, Alembic, openpyxl and FAISS add more. A web worker that only serves pages, and
+process; zxcvbn, Alembic, openpyxl and FAISS add more, and psycopg, PostgreSQL's driver, is
+nothing SQLite needs. A web worker that only serves pages, and
 the public portal, must not load them; the first face operation, password check, XLSX export
 or migration does. Each case runs in a fresh Python process, as a gunicorn worker starts.
 """
@@ -16,7 +17,7 @@ import pytest
 from tests.conftest import FACES
 from tests.stack.processes import REPO, stack_env
 
-HEAVY = ["face_recognition", "dlib", "zxcvbn", "alembic", "openpyxl", "faiss"]
+HEAVY = ["face_recognition", "dlib", "zxcvbn", "alembic", "openpyxl", "faiss", "psycopg"]
 
 
 def fresh_process(code: str, tmp_path) -> dict:
