@@ -67,3 +67,17 @@ def test_match_search_and_review_times_carry_their_offset(client, province, make
     reviews = [r for face in read["faces"] for c in face["candidates"] for r in c["reviews"]]
     assert reviews and all(utc_with_offset(r["at"]) for r in reviews)
     assert utc_with_offset(read["created_at"])
+
+
+def test_the_openapi_document_lists_400_for_every_json_body(client, province, token):
+    document = client.get("/api/v1/openapi.json").json
+    json_operations = [(path, method, operation)
+                       for path, methods in document["paths"].items()
+                       for method, operation in methods.items()
+                       if "application/json" in operation.get("requestBody", {}).get("content", {})]
+    assert json_operations
+    for path, method, operation in json_operations:
+        assert "400" in operation["responses"], (method, path)
+    malformed = client.post("/api/v1/persons", data="{", content_type="application/json",
+                            headers=token("off_a"))
+    assert malformed.status_code == 400
