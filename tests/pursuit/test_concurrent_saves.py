@@ -193,6 +193,50 @@ def test_api_status_change_that_loses_the_race_is_409(client, province, make_per
         "status"] == "wanted"
 
 
+def test_page_status_change_that_loses_the_race_shows_the_form_again(
+        client, province, make_person, token, login, another_save_lands_first):
+    person = make_person(unit="A")
+    login("sup_a")  # in Vietnamese, the default language
+    another_save_lands_first(person.id)
+    response = client.post(f"/persons/{person.id}/status", data={**CLOSE, "confirmed": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Người khác vừa lưu hồ sơ đối tượng này trong lúc bạn thao tác" in page
+    assert 'data-testid="status-form"' in page
+    assert CLOSE["reason"] in page and CLOSE["document_number"] in page
+    assert client.get(f"/api/v1/persons/{person.id}", headers=token("off_a")).json[
+        "status"] == "wanted"
+
+
+
+@pytest.mark.parametrize("prefix", ["/api/v1/race", "/race"])
+def test_any_other_save_overtaken_is_refused_not_a_failure(app, client, province, make_person,
+                                                           login, token, another_save_lands_first,
+                                                           prefix):
+    person = make_person(marks="sẹo ở cằm")
+
+    def edit_marks(person_id: int):
+        # A write with no rule of its own for a race: the app-wide answer applies.
+        db.session.get(WantedPerson, person_id).marks = "hình xăm rồng"
+        db.session.commit()
+        return "", 204
+
+    app.add_url_rule(f"{prefix}/<int:person_id>", "race", edit_marks, methods=["POST"])
+    login("off_a")
+    client.get("/lang/en")
+    another_save_lands_first(person.id)
+    response = client.post(f"{prefix}/{person.id}", headers=token("off_a"))
+    assert response.status_code == 409
+    if prefix.startswith("/api/"):  # the API speaks Vietnamese
+        assert response.json["error"]["code"] == "stale_version"
+        assert response.json["error"]["message"].startswith("Người khác vừa lưu hồ sơ")
+    else:
+        assert "Someone else saved this person meanwhile, so nothing of yours was saved." in (
+            response.get_data(as_text=True))
+    assert client.get(f"/api/v1/persons/{person.id}", headers=token("off_a")).json[
+        "marks"] == "sẹo ở cằm"
+
+
 # --- writes that never touch the person's row: checked, unaffected ----------------------------
 
 def test_writes_beside_the_record_succeed_while_another_save_lands(
