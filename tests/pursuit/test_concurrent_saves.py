@@ -259,3 +259,15 @@ def test_writes_beside_the_record_succeed_while_another_save_lands(
     photo_id = next(item["id"] for item in photo if item["kind"] == "photo")
     another_save_lands_first(person.id)
     assert client.delete(f"{url}/photos/{photo_id}", headers=token("off_a")).status_code == 204
+
+
+def test_page_reassignment_that_loses_the_race_is_refused(client, province, make_person, token,
+                                                          login, another_save_lands_first):
+    person = make_person(unit="A")
+    login("sup_a")
+    another_save_lands_first(person.id)
+    response = client.post(f"/persons/{person.id}/assign", data={"officer": "sup_a"})
+    assert response.status_code == 412
+    assert "Người khác đã lưu hồ sơ này trước bạn" in response.get_data(as_text=True)
+    assert client.get(f"/api/v1/persons/{person.id}", headers=token("off_a")).json[
+        "assigned_officer"] == "off_a"
