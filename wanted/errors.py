@@ -121,10 +121,9 @@ def init_errors(app: Flask) -> None:
         status = err.code or 500
         if status >= 500:
             _rollback()
-        code = (err.name or "error").lower().replace(" ", "_")
         message = http_message(status, err.description or "")
         if wants_json():
-            return error_response(status, code, str(message))
+            return error_response(status, http_error_code(err), str(message))
         return error_page(status, message)
 
     @app.errorhandler(Exception)
@@ -136,6 +135,11 @@ def init_errors(app: Flask) -> None:
         if wants_json():
             return error_response(500, "internal_error", message)
         return error_page(500, message)
+
+
+def http_error_code(err: HTTPException) -> str:
+    """Return the API's error code for an HTTP error: its name in snake case."""
+    return (err.name or "error").lower().replace(" ", "_")
 
 
 def check_text_inputs() -> None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from wanted.api.core import OPERATIONS, Operation, api_route
-from wanted.api.schemas import SCHEMAS
+from wanted.api.schemas import SCHEMAS, error_responses
 from wanted.registry.models import STATUSES
 from wanted.registry.schemas import PersonChanges
 from wanted.validation import MAX_ID
@@ -27,7 +27,7 @@ def build_document() -> dict:
                            "operationId": f"{op.method.lower()}{op.rule}",
                            "parameters": path_parameters(op.rule) + query_parameters(op.query),
                            "responses": {str(status): response(spec)
-                                         for status, spec in op.responses.items()}}
+                                         for status, spec in sorted(responses(op).items())}}
         if op.body is not None:
             operation["requestBody"] = {"required": True, "content": {
                 op.body_type: {"schema": body_schema(op, schemas)}}}
@@ -43,6 +43,13 @@ def build_document() -> dict:
         "components": {"schemas": {**schemas, **SCHEMAS, "Person": person_schema(schemas)},
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+def responses(op: Operation) -> dict:
+    """Return the operation's responses; a JSON body adds 400 (malformed JSON, `invalid_json`)."""
+    if op.body is not None and op.body_type == "application/json":
+        return {**error_responses(400), **op.responses}
+    return op.responses
 
 
 def input_schemas() -> dict[str, dict]:

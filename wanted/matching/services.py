@@ -745,13 +745,13 @@ def search_as_json(search: MatchSearch, with_reviews: bool = False) -> dict:
                 "full_name": c.person.full_name}
         if with_reviews:
             body["reviews"] = [{"decision": r.decision, "note": r.note,
-                                "by": r.reviewer.username, "at": r.reviewed_at.isoformat(),
+                                "by": r.reviewer.username, "at": r.reviewed_at.isoformat() + "Z",
                                 "tip_id": r.tip_id} for r in c.reviews]
         return body
 
     return {"id": search.id, "status": search.status, "error": search.error or None,
             "purpose": search.purpose, "case_ref": search.case_ref,
-            "created_at": search.created_at.isoformat(),
+            "created_at": search.created_at.isoformat() + "Z",
             "gallery_version": search.gallery_version, "gallery_size": search.gallery_size,
             "message": empty_gallery_message() if search.gallery_size == 0 else None,
             "thresholds": search.thresholds,

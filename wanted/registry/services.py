@@ -20,6 +20,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Load, joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from wanted.audit import services as audit
 from wanted.auth import services as auth
@@ -458,7 +459,7 @@ def update_person(actor: User, person: WantedPerson, data: dict, expected_versio
     """Apply edits if nobody saved since `expected_version`; return {field: [old, new]}."""
     ensure_can_work_on(actor, person, "person.update")
     if person.version != expected_version:
-        raise StaleVersion(_("Someone else saved this record first. Nothing was overwritten."))
+        raise stale_version()
     clean = validate_person(data, partial=True)
     if complete and person.status == "wanted":
         require_complete(clean)
@@ -474,11 +475,20 @@ def update_person(actor: User, person: WantedPerson, data: dict, expected_versio
     before = person_snapshot(person)
     apply_changes(person, clean)
     changes = {k: [before[k], v] for k, v in person_snapshot(person).items() if before[k] != v}
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as err:
+        # Another save committed after the version check: the UPDATE found no row of that version.
+        raise stale_version() from err
     audit.record("person.update", actor=actor, object_type="person", object_id=person.id,
                  details={"changes": changes})
     record_duplicate_id(actor, person, duplicates)
     return changes
+
+
+def stale_version() -> StaleVersion:
+    """Return the refusal of a save made over a version someone else saved since (412)."""
+    return StaleVersion(_("Someone else saved this record first. Nothing was overwritten."))
 
 
 def ensure_can_work_on(actor: User, person: WantedPerson, action: str) -> None:
