@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = ("face_recognition", "dlib", "zxcvbn", "alembic", "openpyxl", "faiss")
+HEAVY = ("face_recognition", "dlib", "zxcvbn", "alembic", "openpyxl", "faiss", "psycopg")
 PHOTO = REPO / "tests" / "data" / "faces"
 
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -141,6 +142,25 @@ def test_audit_filters_out_of_range_are_422(client, province, token, login, quer
     assert field in fields(response)
     login("admin")
     assert client.get(f"/admin/audit/?{query}").status_code == 422
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("actor=" + "a" * 65, "actor", "At most 64 characters."),
+    ("action=" + "a" * 65, "action", "At most 64 characters."),
+    ("object=" + "a" * 101, "object", "At most 100 characters."),
+    ("outcome=NaN", "outcome", "Must be one of"), ("to=1e309", "to", "Must be a date"),
+    ("page=²", "page", "Must be a whole number."),
+])
+def test_a_refused_audit_filter_is_named_on_the_page(client, province, login, query, field,
+                                                     message):
+    login("admin")
+    client.get("/lang/en")
+    response = client.get(f"/admin/audit/?{query}")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    shown = re.search(rf'<div class="invalid-feedback d-block" data-field="{field}">([^<]*)',
+                      page)
+    assert shown and message in shown.group(1)
 
 
 @pytest.mark.parametrize(("value", "field"), [
