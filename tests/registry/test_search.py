@@ -1,8 +1,12 @@
 """Search finds names regardless of case and diacritics, and ID numbers exactly, on both DBs."""
 
+import re
+
 import pytest
+from sqlalchemy import update
 
 from tests.public.conftest import jpeg_bytes
+from wanted.auth.models import Unit
 from wanted.extensions import db
 from wanted.matching import services as matching
 from wanted.registry.services import get_person
@@ -49,6 +53,37 @@ def test_search_page_shows_matches_and_count(client, login, registry):
     page = client.get("/?q=nguyen+van+hung").get_data(as_text=True)
     assert "Nguyễn Văn Hùng" in page
     assert "Trần Văn Hưng" not in page
+
+
+def unit_options(client) -> list[tuple[str, str]]:
+    """Return the search page's unit filter as (code, label) pairs, after "All units"."""
+    page = client.get("/").get_data(as_text=True)
+    select = page.split('id="unit" name="unit">', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]+)"\s*>([^<]*)</option>', select)
+
+
+def test_the_unit_filter_lists_every_unit_under_its_parent(client, login, province):
+    login("off_a")
+    assert unit_options(client) == [
+        ("P", "Công an tỉnh Bình Sơn"), ("A", "— Công an phường Đông Thành"),
+        ("A1", "— — Tổ công tác phường Đông Thành"), ("B", "— Công an xã Khe Mây")]
+
+
+def test_a_unit_added_or_renamed_shows_in_the_unit_filter_on_the_next_page(
+        app, client, login, province, make_unit):
+    login("off_a")
+    assert ("B", "— Công an xã Khe Mây") in unit_options(client)
+    make_unit("A2", "Đội tuần tra Đông Thành", "A")
+    with app.app_context():
+        db.session.execute(update(Unit).where(Unit.code == "B")
+                           .values(name="Công an xã Khe Mây mới"))
+        db.session.commit()
+    assert unit_options(client) == [
+        ("P", "Công an tỉnh Bình Sơn"), ("A", "— Công an phường Đông Thành"),
+        ("A1", "— — Tổ công tác phường Đông Thành"), ("A2", "— — Đội tuần tra Đông Thành"),
+        ("B", "— Công an xã Khe Mây mới")]
+    # The new unit is a filter like any other, sub-units included.
+    assert client.get("/?unit=A2").status_code == 200
 
 
 def result_row(page: str, name: str) -> str:

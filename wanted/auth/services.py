@@ -3,14 +3,17 @@
 import functools
 import hashlib
 import hmac
+import json
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, String, bindparam, cast, delete, func, select
+from sqlalchemy import ColumnElement, Select, Text, bindparam, cast, delete, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload
 
 from wanted.audit import services as audit
@@ -57,7 +60,7 @@ def create_unit(code: str, name: str, parent_code: str | None = None, *, address
                 phone=phone.strip())
     db.session.add(unit)
     db.session.flush()
-    g.pop("unit_children", None)
+    g.pop("unit_tree", None)
     g.pop("units_in_tree_order", None)
     return unit
 
@@ -68,58 +71,87 @@ def set_unit_contact(unit: Unit, address: str, phone: str) -> None:
     db.session.flush()
 
 
-def unit_children() -> dict[int | None, list[int]]:
-    """Map each unit id to the ids of its direct children (read once per request or command).
+@dataclass(frozen=True, eq=False)
+class UnitTree:
+    """The whole unit tree as every page may need it: each unit's children, and every unit's
+    code, name and depth, parents before children and siblings by code."""
 
-    A signed-in request has the tree already: it came with the user (`load_user`).
+    children: dict[int | None, list[int]]
+    outline: tuple[tuple[str, str, int], ...]
+
+
+def unit_tree() -> UnitTree:
+    """Return the unit tree (read once per request or command).
+
+    A signed-in request has it already: it came with the user (`load_user`).
     """
-    if "unit_children" in g:
-        return g.unit_children
-    rows = db.session.execute(select(Unit.id, Unit.parent_id))
-    g.unit_children = _children(rows)
-    return g.unit_children
+    if "unit_tree" not in g:
+        dialect = db.session.get_bind().dialect.name
+        g.unit_tree = _parse_tree(db.session.scalar(_unit_tree_statement(dialect)) or "[]",
+                                  dialect)
+    return g.unit_tree
 
 
-def _children(pairs) -> dict[int | None, list[int]]:
-    children: dict[int | None, list[int]] = {}
-    for unit_id, parent_id in pairs:
-        children.setdefault(parent_id, []).append(unit_id)
-    return children
+def unit_children() -> dict[int | None, list[int]]:
+    """Map each unit id to the ids of its direct children."""
+    return unit_tree().children
 
 
-def unit_tree_text(dialect: str | None = None) -> ColumnElement[str]:
-    """Return a scalar subquery that spells the whole unit tree as "id:parent,id:parent,…"."""
-    pair = cast(Unit.id, String) + ":" + func.coalesce(cast(Unit.parent_id, String), "")
-    dialect = dialect or db.session.get_bind().dialect.name
-    joined = (func.string_agg(pair, ",") if dialect == "postgresql"
-              else func.group_concat(pair, ","))
-    return select(joined).scalar_subquery()
+def _unit_tree_text(dialect: str) -> ColumnElement[str]:
+    # The whole tree as one JSON text, [[id, parent, code, name], …] (a few hundred units at
+    # most): its text is its version, so the tree parsed from it is kept per process.
+    unit = [Unit.id, Unit.parent_id, Unit.code, Unit.name]
+    if dialect == "postgresql":
+        units = aggregate_order_by(func.json_build_array(*unit), Unit.code)
+        return select(cast(func.json_agg(units), Text)).scalar_subquery()
+    ordered = select(*unit).order_by(Unit.code).subquery()  # sorted again when parsed
+    return select(func.json_group_array(func.json_array(*ordered.c))).scalar_subquery()
+
+
+@functools.cache
+def _unit_tree_statement(dialect: str) -> Select:
+    return select(_unit_tree_text(dialect))
 
 
 @functools.lru_cache(maxsize=8)
-def _parse_tree(text: str) -> dict[int | None, list[int]]:
-    pairs = (item.split(":") for item in text.split(",") if item)
-    return _children((int(unit), int(parent) if parent else None) for unit, parent in pairs)
+def _parse_tree(text: str, dialect: str) -> UnitTree:
+    units = json.loads(text)
+    if dialect != "postgresql":  # SQLite's aggregate order is not promised; its order is bytes
+        units.sort(key=lambda unit: unit[2])
+    children: dict[int | None, list[int]] = {}
+    by_parent: dict[int | None, list[tuple[int, str, str]]] = {}
+    for unit_id, parent_id, code, name in units:
+        children.setdefault(parent_id, []).append(unit_id)
+        by_parent.setdefault(parent_id, []).append((unit_id, code, name))
+    outline: list[tuple[str, str, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit_id, code, name in by_parent.get(parent_id, []):
+            outline.append((code, name, depth))
+            walk(unit_id, depth + 1)
+
+    walk(None, 0)
+    return UnitTree(children, tuple(outline))
 
 
 @functools.cache
 def _load_user_statement(dialect: str) -> Select:
     # Built once per dialect: constructing it cost more than running it, on every request.
-    return (select(User, unit_tree_text(dialect)).where(User.id == bindparam("user_id"))
+    return (select(User, _unit_tree_text(dialect)).where(User.id == bindparam("user_id"))
             .options(joinedload(User.unit)))
 
 
 def load_user(user_id: int) -> User | None:
     """Return a user with their unit, and keep the unit tree read in the same statement.
 
-    The tree (a few hundred units at most) rides along as one text column, so that scoping
-    rules on the page need no statement of their own and never see a stale tree.
+    The tree rides along as one text column, so that scoping rules and unit lists on the page
+    need no statement of their own and never see a stale tree.
     """
     dialect = db.session.get_bind().dialect.name
     row = db.session.execute(_load_user_statement(dialect), {"user_id": user_id}).first()
     if row is None:
         return None
-    g.unit_children = _parse_tree(row[1] or "")
+    g.unit_tree = _parse_tree(row[1] or "[]", dialect)
     return row[0]
 
 

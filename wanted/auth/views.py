@@ -1,5 +1,6 @@
 """Sign in and out, language choice, and account administration."""
 
+import functools
 import time
 from urllib.parse import urlsplit
 
@@ -375,8 +376,13 @@ def unit_contact(unit_id: int):
 
 def unit_choices() -> list[tuple[str, str]]:
     """List units as select choices, indented by depth."""
-    return [(unit.code, "— " * depth + unit.name)
-            for unit, depth in services.units_in_tree_order()]
+    return list(_choices(services.unit_tree()))
+
+
+@functools.lru_cache(maxsize=8)
+def _choices(tree: services.UnitTree) -> tuple[tuple[str, str], ...]:
+    # Per tree read (the same object while the units are unchanged), not per request.
+    return tuple((code, "— " * depth + name) for code, name, depth in tree.outline)
 
 
 def attach_errors(form, err: ServiceError) -> None:
