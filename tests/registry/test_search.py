@@ -86,6 +86,20 @@ def test_a_unit_added_or_renamed_shows_in_the_unit_filter_on_the_next_page(
     assert client.get("/?unit=A2").status_code == 200
 
 
+def test_the_filters_name_statuses_charges_and_classes_in_the_chosen_language(
+        client, login, province):
+    login("off_a")
+    page = client.get("/").get_data(as_text=True)
+    assert '<option value="wanted" >Đang truy nã</option>' in page
+    assert '<option value="theft" >Trộm cắp tài sản</option>' in page
+    assert '<option value="special" >Đặc biệt</option>' in page
+    client.get("/lang/en")
+    page = client.get("/").get_data(as_text=True)
+    assert '<option value="wanted" >Wanted</option>' in page
+    assert '<option value="theft" >Theft</option>' in page
+    assert '<option value="special" >Special (đặc biệt)</option>' in page
+
+
 def result_row(page: str, name: str) -> str:
     """Return the row of the results table that names this person."""
     return next(row for row in page.split("<tr>") if f">{name}</a>" in row)

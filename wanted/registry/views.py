@@ -1,6 +1,7 @@
 """Registry pages: the searchable list, a person's page, and the person form."""
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from wanted.auth.views import attach_errors, unit_choices
 from wanted.errors import NotFound, ServiceError, StaleVersion, ValidationFailed
 from wanted.extensions import commit_for_reading, db
 from wanted.fragments import page_or_card
-from wanted.labels import CHARGE_CATEGORY, STATUS
+from wanted.labels import CHARGE_CATEGORY, DANGER_CLASS, STATUS
 from wanted.matching.photos import primary_photo_id
 from wanted.matching.services import with_photos
 from wanted.public.views import notice_panel
@@ -95,7 +96,8 @@ def index():
     banner_hits()
     commit_for_reading()  # everything the page shows is read: the template queries nothing
     return render_template("registry/index.html", page=page, filters=filters, errors=errors,
-                           units=units, categories=CHARGE_CATEGORY,
+                           units=units, categories=translated_labels(CHARGE_CATEGORY),
+                           danger_classes=translated_labels(DANGER_CLASS),
                            statuses=translated_labels(STATUS),
                            person_url=UrlOf("registry.person", "person_id"),
                            photo_url=UrlOf("matching.photo", "photo_id")), (
@@ -120,8 +122,18 @@ class UrlOf:
 
 
 def translated_labels(labels: dict) -> dict[str, str]:
-    """Translate a label table once for a page that shows its labels many times."""
-    return {code: str(label) for code, label in labels.items()}
+    """Translate a label table of `wanted.labels` once per locale and process.
+
+    A search page shows three tables; each lazy label found its catalogue through Flask-Babel's
+    proxies on every page. The catalogues do not change while the process runs.
+    """
+    key = (id(labels), str(get_locale()))  # the tables are module constants
+    if key not in _TRANSLATED:
+        _TRANSLATED[key] = {code: str(label) for code, label in labels.items()}
+    return _TRANSLATED[key]
+
+
+_TRANSLATED: dict[tuple[int, str], dict[str, str]] = {}
 
 
 @bp.route("/persons/<int:person_id>")
