@@ -329,6 +329,25 @@ def test_a_control_character_in_a_withdrawal_reason_is_named(client, app, provin
         assert publication.current_notice(person.id) is not None
 
 
+def test_closing_a_tip_someone_closed_meanwhile_says_so(client, app, province, login):
+    # A second officer's close, with any outcome, is told the tip is closed; it was a 422 page
+    # without the close form and without any message.
+    from wanted.auth.services import user_by_username
+    from wanted.public import services as publication
+
+    with app.app_context():
+        tip = publication.submit_tip({"text": "thấy ở chợ"})
+        publication.close_tip(user_by_username("chief"), tip, "đã xác minh")
+        db.session.commit()
+        tip_id = tip.id
+    login("chief")
+    client.get("/lang/en")
+    for outcome in ("", "đã xác minh lại"):
+        response = client.post(f"/tips/citizen/{tip_id}/close", data={"outcome": outcome})
+        assert response.status_code == 409
+        assert "This tip is already closed." in response.get_data(as_text=True)
+
+
 def test_stored_control_characters_do_not_break_the_exports(client, app, province, login,
                                                             make_person):
     from io import BytesIO

@@ -149,6 +149,7 @@ def take(tip_id: int):
 @roles_required("officer", "supervisor")
 def close(tip_id: int):
     found = services.get_citizen_tip(current_user, tip_id)
+    services.ensure_open(found)  # the close form is gone from a closed tip's page
     form = CloseTipForm()
     if form.validate_on_submit():
         try:
