@@ -13,6 +13,7 @@ from flask import (
     request,
 )
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -59,6 +60,12 @@ class StaleVersion(ServiceError):
 
 class RateLimited(ServiceError):
     status, code = 429, "rate_limited"
+
+
+def lost_race() -> Conflict:
+    """Return the refusal of a save that another save of the same person overtook (409)."""
+    return Conflict(_("Someone else saved this person meanwhile, so nothing of yours was "
+                      "saved. Check the person and save again."), code="stale_version")
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -116,6 +123,13 @@ def init_errors(app: Flask) -> None:
             return error_page(err.status, " ".join([err.message, *(
                 f"{name}: {text}" for name, text in err.fields.items())]))
         return error_page(err.status, err.message)
+
+    @app.errorhandler(StaleDataError)
+    def overtaken_save(err: StaleDataError):
+        # A versioned UPDATE found the row's version moved: another save committed first.
+        # Rules that expect it answer their own way; any other is refused, never a failure.
+        app.logger.info("Save overtaken (request %s): %s", request_id(), err)
+        return service_error(lost_race())
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

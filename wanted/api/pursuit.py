@@ -17,6 +17,7 @@ from wanted.pursuit.schemas import (
     TipSettle,
 )
 from wanted.registry.services import get_person
+from wanted.timeutil import iso_utc
 from wanted.validation import parse
 
 SCHEMAS.update({
@@ -34,7 +35,7 @@ SCHEMAS.update({
 
 def jsonable(entry: dict) -> dict:
     """Turn a timeline entry's times into ISO strings (UTC times end in Z)."""
-    return {key: (value.isoformat() + "Z" if isinstance(value, datetime)
+    return {key: (iso_utc(value) if isinstance(value, datetime)
                   else value.isoformat() if isinstance(value, date) else value)
             for key, value in entry.items()}
 

@@ -21,7 +21,7 @@ from wanted.audit.models import KEYED_CHAIN, LEGACY_CHAIN, AuditEvent, AuditVeri
 from wanted.audit.schemas import MAX_PER_PAGE, AuditQuery
 from wanted.extensions import db
 from wanted.registry.services import Page
-from wanted.timeutil import utcnow
+from wanted.timeutil import iso_utc, utcnow
 from wanted.validation import parse_query
 
 STATE_ID = 1
@@ -319,7 +319,7 @@ def page_of_events(filters: AuditFilters, page: int = 1, per_page: int = 50) -> 
 
 def event_json(event: AuditEvent) -> dict:
     """Return an event as the API shows it."""
-    return {"id": event.id, "at": event.at.isoformat() + "Z", "actor": event.actor_name,
+    return {"id": event.id, "at": iso_utc(event.at), "actor": event.actor_name,
             "source_ip": event.source_ip, "action": event.action,
             "object": f"{event.object_type}:{event.object_id}" if event.object_type else None,
             "outcome": event.outcome, "details": event.details}

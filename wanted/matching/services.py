@@ -43,7 +43,7 @@ from wanted.ratelimit import require_within
 from wanted.registry import services as registry
 from wanted.registry.models import WantedPerson
 from wanted.storage import photo_store, promote_on_commit, put_on_commit
-from wanted.timeutil import utcnow
+from wanted.timeutil import iso_utc, utcnow
 from wanted.validation import parse
 
 # A process further behind than this many changes rebuilds its gallery rather than replaying.
@@ -745,13 +745,13 @@ def search_as_json(search: MatchSearch, with_reviews: bool = False) -> dict:
                 "full_name": c.person.full_name}
         if with_reviews:
             body["reviews"] = [{"decision": r.decision, "note": r.note,
-                                "by": r.reviewer.username, "at": r.reviewed_at.isoformat() + "Z",
+                                "by": r.reviewer.username, "at": iso_utc(r.reviewed_at),
                                 "tip_id": r.tip_id} for r in c.reviews]
         return body
 
     return {"id": search.id, "status": search.status, "error": search.error or None,
             "purpose": search.purpose, "case_ref": search.case_ref,
-            "created_at": search.created_at.isoformat() + "Z",
+            "created_at": iso_utc(search.created_at),
             "gallery_version": search.gallery_version, "gallery_size": search.gallery_size,
             "message": empty_gallery_message() if search.gallery_size == 0 else None,
             "thresholds": search.thresholds,

@@ -22,7 +22,7 @@ from wanted.pursuit.models import ArrestAttempt, OutreachContact, StatusChange, 
 from wanted.pursuit.services import day_start_utc, local_today, local_zone
 from wanted.registry import validation
 from wanted.registry.models import STATUSES, WantedPerson
-from wanted.timeutil import utcnow
+from wanted.timeutil import iso_utc, utcnow
 from wanted.validation import FIRST_DAY, LAST_DAY, parse, parse_query
 
 # Status changes that count as results for the chart and for campaign progress.
@@ -112,7 +112,7 @@ def unit_stats(unit: Unit, period: Period, campaign: Campaign | None = None,
         "quiet_30d": len(quiet),
         "quiet": [{"id": p.id, "full_name": p.full_name, "unit": p.unit,
                    "unit_name": p.unit_name, "officer": p.officer,
-                   "last_activity_at": p.last_activity_at.isoformat() + "Z"} for p in quiet],
+                   "last_activity_at": iso_utc(p.last_activity_at)} for p in quiet],
         "units": [{"unit": u.code, "name": u.name, "depth": depth, "by_status": per_unit[u.id]}
                   for u, depth in tree],
         "weekly": weekly_results(scope, period, today),
@@ -133,12 +133,12 @@ def deadline_lists(scope: set[int], period: Period, now: datetime) -> dict:
             scope, period.where(Tip.created_at)),
         "overdue_hits": [{"tip_id": t.id, "person_id": t.person_id, "full_name": t.full_name,
                           "unit": t.unit, "unit_name": t.unit_name,
-                          "due_at": deadlines.hit_due(t).isoformat() + "Z"} for t in hits],
+                          "due_at": iso_utc(deadlines.hit_due(t))} for t in hits],
         "overdue_tips": [{"id": t.id, "person_id": t.person_id, "full_name": t.full_name,
                           "unit": t.unit, "unit_name": t.unit_name,
-                          "due_at": t.due_at.isoformat() + "Z"} for t in tips],
+                          "due_at": iso_utc(t.due_at)} for t in tips],
         "overdue_validations": [{"id": p.id, "full_name": p.full_name, "unit": p.unit,
-                                 "unit_name": p.unit_name, "due_at": due.isoformat() + "Z"}
+                                 "unit_name": p.unit_name, "due_at": iso_utc(due)}
                                 for p, due in records],
     }
 

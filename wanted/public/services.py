@@ -230,7 +230,7 @@ def public_card(notice: PublicNotice) -> dict:
             "birth_year": person.birth_year, "area": notice.area,
             "has_photo": notice.photo_id is not None,
             "charges": [charge.name for charge in person.charges],
-            "contact": notice.contact, "published_at": notice.published_at.isoformat() + "Z"}
+            "contact": notice.contact, "published_at": timeutil.iso_utc(notice.published_at)}
 
 
 def notice_photo(person_id: int) -> bytes:

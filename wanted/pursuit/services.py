@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy import Select, bindparam, func, or_, select, union_all, update
 from sqlalchemy.orm import join, outerjoin, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -83,9 +83,19 @@ def _raise_if(errors: dict) -> None:
 
 
 def touch(person: WantedPerson, at: datetime) -> None:
-    """Move the person's last activity forward to `at` (never back)."""
-    if person.last_activity_at is None or at > person.last_activity_at:
-        person.last_activity_at = at
+    """Move the person's last activity forward to `at` (never back), leaving their version.
+
+    Logged work is not an edit of the record: it must neither lose to a save of the record
+    landing meanwhile (a versioned UPDATE would find the version moved) nor make an editor's
+    If-Match stale. The database compares, so the latest activity wins whichever commits first.
+    """
+    table = WantedPerson.__table__
+    # On the session's connection, not through it: no autoflush of the caller's pending edits.
+    db.session.connection().execute(update(table).where(
+        table.c.id == person.id,
+        or_(table.c.last_activity_at.is_(None), table.c.last_activity_at < at))
+        .values(last_activity_at=at))
+    db.session.expire(person, ["last_activity_at", "updated_at"])
 
 
 def log_outreach(actor: User, person: WantedPerson, data: dict) -> OutreachContact:

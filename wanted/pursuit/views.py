@@ -16,7 +16,7 @@ from wanted.auth.models import User
 from wanted.auth.views import attach_errors, safe_next
 from wanted.confirm import ask_confirmation, confirmed
 from wanted.dates import show_date
-from wanted.errors import ValidationFailed
+from wanted.errors import Conflict, ValidationFailed, lost_race
 from wanted.extensions import db
 from wanted.fragments import page_or_card
 from wanted.labels import STATUS
@@ -171,6 +171,13 @@ def status(person_id: int):
         except ValidationFailed as err:
             db.session.rollback()
             attach_errors(form, err)
+        except Conflict as err:
+            if err.code != "stale_version":
+                raise
+            db.session.rollback()  # the person reads as the other save left them
+            flash(lost_race().message, "danger")
+            return page_or_card("pursuit/status.html", "pursuit/_status_card.html", form=form,
+                                person=person), 409
         else:
             db.session.commit()
             flash(_("Case reopened.") if form.status.data == "wanted" else _("Status changed."),

@@ -78,9 +78,9 @@ def validation_json(person: WantedPerson) -> dict:
     last = last_validation(person.id)
     due = validation_due(person)
     return {"person_id": person.id,
-            "validated_at": last.validated_at.isoformat() + "Z" if last else None,
+            "validated_at": timeutil.iso_utc(last.validated_at) if last else None,
             "by": last.validated_by.username if last else None,
-            "due_at": due.isoformat() + "Z", "overdue": due < timeutil.utcnow()}
+            "due_at": timeutil.iso_utc(due), "overdue": due < timeutil.utcnow()}
 
 
 def _overdue_query(scope: set[int], now: datetime, *columns) -> Select:
