@@ -106,7 +106,8 @@ def init_errors(app: Flask) -> None:
 
     @app.before_request
     def refuse_control_characters():
-        check_text_inputs()
+        # A page form refuses them at its field (wanted.forms.PageForm), keeping the form.
+        check_text_inputs((request.args, request.form) if wants_json() else (request.args,))
 
     @app.after_request
     def tag_response(response: Response) -> Response:
@@ -156,11 +157,11 @@ def http_error_code(err: HTTPException) -> str:
     return (err.name or "error").lower().replace(" ", "_")
 
 
-def check_text_inputs() -> None:
+def check_text_inputs(sources: tuple | None = None) -> None:
     """Refuse query and form values holding NUL or other control characters (422 naming it)."""
     from wanted.validation import CONTROL_IN_LINES
 
-    for source in (request.args, request.form):
+    for source in sources or (request.args, request.form):
         for name, value in source.items(multi=True):
             if CONTROL_IN_LINES.search(value):
                 raise ValidationFailed(

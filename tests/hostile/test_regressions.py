@@ -263,6 +263,91 @@ def test_nul_in_a_page_form_or_query_is_refused_naming_the_field(client, provinc
     assert login_page.status_code == 422
 
 
+def error_at(page: str, name: str) -> str:
+    """The message shown at the named field (the field marked invalid), or ""."""
+    tag = re.search(rf'<(?:input|textarea|select)\b[^>]*\bname="{name}"[^>]*>', page)
+    feedback = re.search(rf'class="invalid-feedback[^"]*"[^>]*data-field="{name}">([^<]*)<',
+                         page)
+    return feedback.group(1) if tag and "is-invalid" in tag.group(0) and feedback else ""
+
+
+@pytest.mark.parametrize(("url", "data", "name"), [
+    ("/account/password", {"current_password": PASSWORD, "password": "mật khẩu mới\x1b dài"},
+     "password"),
+    ("/persons/{person}/log/outreach", {"contacted_at": "2025-01-05T08:30", "channel": "visit",
+                                        "outcome": "refused", "notes": "đã gặp mẹ\x00"},
+     "notes"),
+])
+def test_control_characters_in_a_page_form_are_shown_at_the_field(client, province, login,
+                                                                   make_person, url, data,
+                                                                   name):
+    # The form comes back with the error at the field (what was typed elsewhere kept), not an
+    # error page without the form.
+    person = make_person("off_a", unit="A")
+    login("off_a")
+    client.get("/lang/en")
+    response = client.post(url.format(person=person.id), data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "control characters" in error_at(page, name)
+    assert 'data-testid="error-message"' not in page
+
+
+def test_a_control_character_in_the_validation_note_is_named(client, province, login,
+                                                             make_person):
+    # The validation card answers on the person's page: its message names the field.
+    person = make_person("off_a", unit="A")
+    login("sup_a")
+    client.get("/lang/en")
+    response = client.post(f"/persons/{person.id}/validate",
+                           data={"confirm": "y", "note": "đã xem\x00"}, follow_redirects=True)
+    assert "Note: Contains characters that are not allowed (control characters)." in \
+        response.get_data(as_text=True)
+
+
+def test_a_control_character_in_a_withdrawal_reason_is_named(client, app, province, login,
+                                                             make_person):
+    # The withdrawal form is a card on the person's page: the refusal is flashed there, naming
+    # the field (it once redirected without a word, when the form took over from the guard).
+    from wanted.auth.services import user_by_username
+    from wanted.public import services as publication
+    from wanted.registry.services import get_person
+
+    person = make_person("off_a", unit="A")
+    with app.app_context():
+        publication.publish(user_by_username("chief"), get_person(person.id),
+                            {"area": "phường Đông Thành", "contact": "0203 111 222"})
+        db.session.commit()
+    login("chief")
+    client.get("/lang/en")
+    response = client.post(f"/persons/{person.id}/publication",
+                           data={"action": "withdraw", "reason": "trùng\x1b"},
+                           follow_redirects=True)
+    assert "Reason: Contains characters that are not allowed (control characters)." in \
+        response.get_data(as_text=True)
+    with app.app_context():
+        assert publication.current_notice(person.id) is not None
+
+
+def test_closing_a_tip_someone_closed_meanwhile_says_so(client, app, province, login):
+    # A second officer's close, with any outcome, is told the tip is closed; it was a 422 page
+    # without the close form and without any message.
+    from wanted.auth.services import user_by_username
+    from wanted.public import services as publication
+
+    with app.app_context():
+        tip = publication.submit_tip({"text": "thấy ở chợ"})
+        publication.close_tip(user_by_username("chief"), tip, "đã xác minh")
+        db.session.commit()
+        tip_id = tip.id
+    login("chief")
+    client.get("/lang/en")
+    for outcome in ("", "đã xác minh lại"):
+        response = client.post(f"/tips/citizen/{tip_id}/close", data={"outcome": outcome})
+        assert response.status_code == 409
+        assert "This tip is already closed." in response.get_data(as_text=True)
+
+
 def test_stored_control_characters_do_not_break_the_exports(client, app, province, login,
                                                             make_person):
     from io import BytesIO

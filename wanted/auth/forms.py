@@ -1,30 +1,30 @@
 """Login and account forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from wanted.auth.services import MIN_PASSWORD_LENGTH
+from wanted.forms import PageForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
-class MfaForm(FlaskForm):
+class MfaForm(PageForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(PageForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=256)])
     current_code = StringField(_l("Code from your current authenticator"),
                                validators=[Length(max=32)])
     code = StringField(_l("Code shown by the app"), validators=[DataRequired(), Length(max=32)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(), Length(max=256)])
     code = StringField(_l("Second-factor code"), validators=[Length(max=32)])
@@ -32,7 +32,7 @@ class ChangePasswordForm(FlaskForm):
         DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)])
 
 
-class UserForm(FlaskForm):
+class UserForm(PageForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=3, max=64),
         Regexp(r"^[a-z0-9_.-]+$", message=_l("Lower-case letters, digits, . _ - only."))])
@@ -44,12 +44,12 @@ class UserForm(FlaskForm):
         DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PageForm):
     password = PasswordField(_l("New password"), validators=[
         DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(PageForm):
     code = StringField(_l("Code"), validators=[
         DataRequired(), Length(max=32),
         Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, _ and - only."))])
@@ -59,6 +59,6 @@ class UnitForm(FlaskForm):
     phone = StringField(_l("Phone (printed on notices)"), validators=[Length(max=64)])
 
 
-class UnitContactForm(FlaskForm):
+class UnitContactForm(PageForm):
     address = StringField(_l("Address (printed on notices)"), validators=[Length(max=300)])
     phone = StringField(_l("Phone (printed on notices)"), validators=[Length(max=64)])

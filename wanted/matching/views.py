@@ -106,7 +106,7 @@ def review(search_id: int):
     form = ReviewForm()
     back = url_for("matching.search", search_id=search_id)
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        form.flash_errors()
         return redirect(back + f"#face-{form.face.data or 0}")
     if form.decision.data == "candidate" and not confirmed():
         candidate = services.find_candidate(found, form.face.data, form.person_id.data)

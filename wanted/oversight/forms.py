@@ -1,7 +1,6 @@
 """The campaign form: a period, and targets for each unit the supervisor oversees."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from wanted.forms import PageForm
 from wanted.oversight.schemas import MAX_TARGET
 
 
@@ -25,7 +25,7 @@ class TargetForm(Form):
                               validators=[Optional(), NumberRange(0, MAX_TARGET)])
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(PageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])

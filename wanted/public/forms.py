@@ -1,13 +1,14 @@
 """Forms of the public side: the citizen's tip, and the officers' publishing and queue forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from wanted.forms import PageForm
 
-class TipForm(FlaskForm):
+
+class TipForm(PageForm):
     """A citizen's tip; the portal has no session, so the question stands in for a CSRF token."""
 
     class Meta:
@@ -30,7 +31,7 @@ class TipForm(FlaskForm):
                          render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PageForm):
     """What a supervisor chooses when publishing a notice."""
 
     photo_id = SelectField(_l("Photo shown to the public"), choices=[], validate_choice=False)
@@ -40,19 +41,19 @@ class PublishForm(FlaskForm):
                           validators=[Optional(), Length(max=300)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PageForm):
     """Why a notice is withdrawn."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
 
 
-class CloseTipForm(FlaskForm):
+class CloseTipForm(PageForm):
     """What came of a citizen tip."""
 
     outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(), Length(max=2000)])
 
 
-class TipSearchForm(FlaskForm):
+class TipSearchForm(PageForm):
     """A face search started from a tip's photo."""
 
     purpose = StringField(_l("Purpose"), validators=[DataRequired(), Length(max=300)])

@@ -366,11 +366,16 @@ def take_tip(actor: User, tip: CitizenTip) -> CitizenTip:
     return tip
 
 
-def close_tip(actor: User, tip: CitizenTip, outcome: str) -> CitizenTip:
-    """Close a tip with what came of it (the citizen sees only that it is closed)."""
-    outcome = parse(CloseTipInput, {"outcome": outcome or ""}).outcome
+def ensure_open(tip: CitizenTip) -> None:
+    """Refuse to act on a closed tip (another officer may have closed it meanwhile)."""
     if tip.status == "closed":
         raise Conflict(_("This tip is already closed."), code="tip_closed")
+
+
+def close_tip(actor: User, tip: CitizenTip, outcome: str) -> CitizenTip:
+    """Close a tip with what came of it (the citizen sees only that it is closed)."""
+    ensure_open(tip)
+    outcome = parse(CloseTipInput, {"outcome": outcome or ""}).outcome
     now = timeutil.utcnow()
     if tip.taken_at is None:
         tip.taken_by, tip.taken_at = actor, now

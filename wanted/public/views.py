@@ -81,6 +81,8 @@ def publication(person_id: int):
             services.withdraw(current_user, person, form.reason.data or "")
             db.session.commit()
             flash(_("The public notice was withdrawn."), "success")
+        else:
+            form.flash_errors()
         return redirect(back_to(person))
     form = publish_form(person, request.form)
     if form.validate_on_submit():
@@ -97,7 +99,7 @@ def publication(person_id: int):
             db.session.commit()
             flash(_("The notice is published on the public portal."), "success")
     else:
-        flash("; ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        form.flash_errors()
     return redirect(back_to(person))
 
 
@@ -147,6 +149,7 @@ def take(tip_id: int):
 @roles_required("officer", "supervisor")
 def close(tip_id: int):
     found = services.get_citizen_tip(current_user, tip_id)
+    services.ensure_open(found)  # the close form is gone from a closed tip's page
     form = CloseTipForm()
     if form.validate_on_submit():
         try:

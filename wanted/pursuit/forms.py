@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from wanted.forms import PageForm
 from wanted.labels import STATUS
 
 CHANNEL = {"visit": _l("Home visit"), "phone": _l("Phone call"), "letter": _l("Letter"),
@@ -39,11 +39,11 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PageForm):
     """A button that posts: only the CSRF token."""
 
 
-class OutreachForm(FlaskForm):
+class OutreachForm(PageForm):
     contacted_at = DateTimeLocalField(_l("When"), format=LOCAL_MINUTE,
                                       validators=[DataRequired()])
     channel = SelectField(_l("How"), choices=list(CHANNEL.items()), default="visit")
@@ -62,7 +62,7 @@ class OutreachForm(FlaskForm):
                 "follow_up_on": _day(self.follow_up_on.data)}
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(PageForm):
     attempted_at = DateTimeLocalField(_l("When"), format=LOCAL_MINUTE,
                                       validators=[DataRequired()])
     location = StringField(_l("Where"), validators=[Length(max=300)])
@@ -80,7 +80,7 @@ class AttemptForm(FlaskForm):
                 "follow_up_on": _day(self.follow_up_on.data)}
 
 
-class TipForm(FlaskForm):
+class TipForm(PageForm):
     received_at = DateTimeLocalField(_l("Received"), format=LOCAL_MINUTE,
                                      validators=[DataRequired()])
     source = SelectField(_l("From"), choices=[(k, TIP_SOURCE[k]) for k in ("public", "officer")])
@@ -95,7 +95,7 @@ class TipForm(FlaskForm):
                 "follow_up_on": _day(self.follow_up_on.data)}
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PageForm):
     status = SelectField(_l("New status"))
     document_number = StringField(_l("Document number"), validators=[Length(max=64)])
     document_date = DateField(_l("Document date"), validators=[Optional()])
@@ -119,9 +119,9 @@ class StatusForm(FlaskForm):
         return valid
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(PageForm):
     officer = SelectField(_l("Assigned officer"))
 
 
-class SettleTipForm(FlaskForm):
+class SettleTipForm(PageForm):
     status = SelectField(choices=[(k, TIP_STATUS[k]) for k in ("verifying", "confirmed", "false")])

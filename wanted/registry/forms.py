@@ -1,7 +1,6 @@
 """The person form; it speaks the same shape as the API so one service checks both."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from wanted.forms import PageForm
 from wanted.labels import CAUTION_FLAG, DANGER_CLASS, SEX
 from wanted.validation import DIGITS, MAX_ID
 
@@ -24,7 +24,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PersonForm(FlaskForm):
+class PersonForm(PageForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     aliases = TextAreaField(_l("Aliases (one per line)"), validators=[Length(max=2000)])
     sex = SelectField(_l("Sex"), choices=list(SEX.items()), default="unknown")
@@ -105,7 +105,7 @@ def _date(value: str | None):
     return date.fromisoformat(value) if value else None
 
 
-class ValidateForm(FlaskForm):
+class ValidateForm(PageForm):
     """The periodic confirmation that a wanted record is still right."""
 
     confirm = BooleanField(_l("I checked that the decision, the charges and the photos are "

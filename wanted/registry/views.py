@@ -74,7 +74,7 @@ def validate(person_id: int):
         db.session.commit()
         flash(_("Record validated."), "success")
     else:
-        flash("; ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        form.flash_errors()
     return redirect(url_for("registry.person", person_id=person.id, _anchor="validation"))
 
 
