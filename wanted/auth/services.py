@@ -74,10 +74,10 @@ def set_unit_contact(unit: Unit, address: str, phone: str) -> None:
 @dataclass(frozen=True, eq=False)
 class UnitTree:
     """The whole unit tree as every page may need it: each unit's children, and every unit's
-    code, name and depth, parents before children and siblings by code."""
+    id, code, name and depth, parents before children and siblings by code."""
 
     children: dict[int | None, list[int]]
-    outline: tuple[tuple[str, str, int], ...]
+    outline: tuple[tuple[int, str, str, int], ...]
 
 
 def unit_tree() -> UnitTree:
@@ -123,11 +123,11 @@ def _parse_tree(text: str, dialect: str) -> UnitTree:
     for unit_id, parent_id, code, name in units:
         children.setdefault(parent_id, []).append(unit_id)
         by_parent.setdefault(parent_id, []).append((unit_id, code, name))
-    outline: list[tuple[str, str, int]] = []
+    outline: list[tuple[int, str, str, int]] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
         for unit_id, code, name in by_parent.get(parent_id, []):
-            outline.append((code, name, depth))
+            outline.append((unit_id, code, name, depth))
             walk(unit_id, depth + 1)
 
     walk(None, 0)
@@ -168,23 +168,19 @@ def subtree_ids(unit_id: int) -> set[int]:
 
 
 def units_in_tree_order() -> list[tuple[Unit, int]]:
-    """Return every unit with its depth, parents before children (read once per request)."""
-    if "units_in_tree_order" in g:
-        return g.units_in_tree_order
-    units = list(db.session.scalars(select(Unit).order_by(Unit.code)))
-    by_parent: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        by_parent.setdefault(unit.parent_id, []).append(unit)
-    ordered: list[tuple[Unit, int]] = []
+    """Return every unit's record with its depth, in the order of the unit tree's outline
+    (parents before children, siblings by code; read once per request)."""
+    if "units_in_tree_order" not in g:
+        units = {unit.id: unit for unit in db.session.scalars(select(Unit))}
+        g.units_in_tree_order = [(units[unit_id], depth)
+                                 for unit_id, _code, _name, depth in unit_tree().outline
+                                 if unit_id in units]
+    return g.units_in_tree_order
 
-    def walk(parent_id: int | None, depth: int) -> None:
-        for unit in by_parent.get(parent_id, []):
-            ordered.append((unit, depth))
-            walk(unit.id, depth + 1)
 
-    walk(None, 0)
-    g.units_in_tree_order = ordered
-    return ordered
+def unit_label(name: str, depth: int) -> str:
+    """Return a unit's name indented by its depth, as unit lists show it."""
+    return "— " * depth + name
 
 
 def check_password_strength(password: str, username: str = "") -> None:

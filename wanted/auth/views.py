@@ -382,7 +382,8 @@ def unit_choices() -> list[tuple[str, str]]:
 @functools.lru_cache(maxsize=8)
 def _choices(tree: services.UnitTree) -> tuple[tuple[str, str], ...]:
     # Per tree read (the same object while the units are unchanged), not per request.
-    return tuple((code, "— " * depth + name) for code, name, depth in tree.outline)
+    return tuple((code, services.unit_label(name, depth))
+                 for _id, code, name, depth in tree.outline)
 
 
 def attach_errors(form, err: ServiceError) -> None:

@@ -66,8 +66,9 @@ def dashboard():
 def visible_units() -> list[tuple[str, str]]:
     """List the units the current user may see figures of, indented by depth."""
     scope = None if current_user.role == "admin" else auth.subtree_ids(current_user.unit_id)
-    return [(unit.code, "— " * depth + unit.name) for unit, depth in auth.units_in_tree_order()
-            if scope is None or unit.id in scope]
+    return [(code, auth.unit_label(name, depth))
+            for unit_id, code, name, depth in auth.unit_tree().outline
+            if scope is None or unit_id in scope]
 
 
 @bp.route("/dashboard/<table>.<fmt>")
@@ -153,7 +154,7 @@ def new_campaign():
             db.session.commit()
             flash(_("Campaign created."), "success")
             return redirect(url_for("oversight.campaign", campaign_id=created.id))
-    names = {unit.code: "— " * depth + unit.name for unit, depth in units}
+    names = {unit.code: auth.unit_label(unit.name, depth) for unit, depth in units}
     return render_template("oversight/campaign_form.html", form=form, unit_names=names), (
         422 if form.errors else 200)
 
