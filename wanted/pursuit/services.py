@@ -13,7 +13,7 @@ from wanted import timeline as layout
 from wanted.audit import services as audit
 from wanted.auth import services as auth
 from wanted.auth.models import User
-from wanted.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wanted.errors import Conflict, Forbidden, NotFound, ValidationFailed, lost_race
 from wanted.extensions import db
 from wanted.matching import services as matching
 from wanted.matching.models import MatchCandidate, MatchFace, MatchReview
@@ -286,8 +286,7 @@ def change_status(actor: User, person: WantedPerson, to_status: str, reason: str
     try:
         db.session.flush()
     except StaleDataError as err:
-        raise Conflict(_("Someone else changed this person first. Reload and try again."),
-                       code="stale_version") from err
+        raise lost_race() from err
     matching.person_status_changed(person.id, wanted=to_status == "wanted")
     audit.record("person.reopen" if to_status == "wanted" else "person.status", actor=actor,
                  object_type="person", object_id=person.id,

@@ -16,7 +16,7 @@ from wanted.auth.models import User
 from wanted.auth.views import attach_errors, safe_next
 from wanted.confirm import ask_confirmation, confirmed
 from wanted.dates import show_date
-from wanted.errors import Conflict, ValidationFailed, lost_race
+from wanted.errors import Conflict, ValidationFailed
 from wanted.extensions import db
 from wanted.fragments import page_or_card
 from wanted.labels import STATUS
@@ -175,7 +175,7 @@ def status(person_id: int):
             if err.code != "stale_version":
                 raise
             db.session.rollback()  # the person reads as the other save left them
-            flash(lost_race().message, "danger")
+            flash(err.message, "danger")
             return page_or_card("pursuit/status.html", "pursuit/_status_card.html", form=form,
                                 person=person), 409
         else:
