@@ -19,7 +19,6 @@ requests (time.process_time()), with the pages a second that two cores could giv
 if nothing else ran (PostgreSQL's own CPU, gunicorn's HTTP handling and the OS are not in it).
 """
 
-import argparse
 import os
 import sys
 import tempfile
@@ -35,12 +34,7 @@ CORES = 2
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--persons", type=int, default=300)
-    parser.add_argument("--database", help="an existing demo database (SQLAlchemy URL)")
-    args = parser.parse_args()
+    args = pages.arguments(__doc__, requests=500).parse_args()
     work = Path(tempfile.mkdtemp(prefix="wanted-floor-"))
     database, drop = args.database, None
     if database is None:

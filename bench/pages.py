@@ -77,12 +77,19 @@ VOLATILE = (re.compile(r'(name="csrf_token"[^>]*? value=")[^"]*'),
             re.compile(r'((?:waiting|đã chờ) )[^<]*'))  # the hit banner's running clock
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200)
+def arguments(doc: str, requests: int) -> argparse.ArgumentParser:
+    """Return the options this bench and bench/floor.py share: requests per route, rounds,
+    persons in the scratch database, or an existing database."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=requests)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--persons", type=int, default=300)
     parser.add_argument("--database", help="an existing demo database (SQLAlchemy URL)")
+    return parser
+
+
+def main() -> None:
+    parser = arguments(__doc__, requests=200)
     parser.add_argument("--against", metavar="REV", help="also run this revision and compare")
     parser.add_argument("--dump", type=Path, help="keep the compared pages here")
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # internal: one run, JSON out
